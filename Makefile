@@ -1,0 +1,40 @@
+# Thin wrapper over CMake presets. Each target first makes sure the Debian packages
+# are there (scripts/setup), so that on a fresh Debian 12 machine `make test` and
+# `make labs` do all their own set-up.
+PRESET ?= default
+BUILD_DIR = $(if $(filter default,$(PRESET)),build,build-$(PRESET))
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: all setup build test labs bench clean help
+all: build
+
+help:
+	@echo "make labs    set up, build, run every stage, write results/"
+	@echo "make test    set up, build, run the CTest suite"
+	@echo "make build   set up and build (binaries in build/bin/)"
+	@echo "make bench   set up, build, run the Google Benchmark suites"
+	@echo "make clean   remove build directories"
+	@echo "PRESET=asan|tsan|debug|clang selects another CMake preset"
+
+setup:
+	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
+
+$(BUILD_DIR)/CMakeCache.txt: | setup
+	cmake --preset $(PRESET)
+
+build: setup $(BUILD_DIR)/CMakeCache.txt
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS) --timeout 300 $(CTEST_ARGS)
+
+labs: build
+	$(BUILD_DIR)/bin/slowfast lab --out results
+
+bench: build
+	@scripts/setup --check >/dev/null 2>&1 && scripts/setup --bench
+	$(BUILD_DIR)/bin/slowfast-bench-server --benchmark_min_time=0.5
+
+clean:
+	rm -rf build build-*

@@ -1,0 +1,22 @@
+// `slowfast`: the lab's command line. Subcommands are in cmd_*.cpp.
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace slowfast::cli;
+  CLI::App app{"slowfast: concurrent HTTPS requests that silently run one at a time"};
+  app.require_subcommand(1);
+  add_certs_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help or the parse error
+    return rc == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "slowfast: error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
