@@ -1,0 +1,346 @@
+#include "connection.h"
+
+#include <cstdio>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "server.h"
+
+namespace slowfast::server {
+namespace {
+
+constexpr double kLingerSeconds = 2;
+// While a response is pending, buffer at most this much of what the client pipelines
+// behind it; beyond, stop reading until the response is out (back-pressure).
+constexpr size_t kMaxPipelinedBytes = 64 * 1024;
+
+// Owns a heap write request and its bytes until libuv calls back.
+struct WriteReq {
+  uv_write_t req{};
+  Connection* conn = nullptr;
+  std::string data;
+};
+
+bool no_body_status(int status) { return status == 204 || status == 304; }
+
+}  // namespace
+
+Connection::Connection(Server& server, bool tls)
+    : server_(server),
+      parser_(server.config().max_header_bytes, server.config().max_body_bytes) {
+  if (tls) tls_ = std::make_unique<TlsSession>(server.tls_context());
+}
+
+Connection::~Connection() = default;
+
+void Connection::accept_from(Server& server, uv_stream_t* listener, bool tls) {
+  std::unique_ptr<Connection> owned;
+  try {
+    owned = std::make_unique<Connection>(server, tls);
+  } catch (const std::exception& e) {
+    server.log(std::string("cannot serve a new connection: ") + e.what());
+    return;  // the connection stays in the backlog until the next accept
+  }
+  Connection* c = owned.release();  // from here on freed by on_close_cb
+  uv_tcp_init(server.loop(), &c->tcp_);
+  uv_timer_init(server.loop(), &c->timer_);
+  c->tcp_.data = c;
+  c->timer_.data = c;
+  c->open_handles_ = 2;
+  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0 || !server.add(c)) {
+    c->close();
+    return;
+  }
+  c->start();
+}
+
+void Connection::start() {
+  uv_tcp_nodelay(&tcp_, 1);
+  double hold_ms = server_.config().handshake_delay_ms;
+  if (tls_ && hold_ms > 0) {
+    // The ClientHello waits in the kernel's buffer until the timer fires.
+    state_ = State::kHandshakeDelay;
+    arm_timer(hold_ms / 1000);
+    return;
+  }
+  start_reading();
+}
+
+void Connection::start_reading() {
+  state_ = tls_ ? State::kHandshake : State::kIdle;
+  arm_timer(server_.config().idle_timeout_s);
+  reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
+  if (!reading_) close();
+}
+
+void Connection::arm_timer(double seconds) {
+  uv_timer_start(&timer_, on_timer_cb, static_cast<uint64_t>(seconds * 1000 + 0.5), 0);
+}
+
+void Connection::on_timer() {
+  switch (state_) {
+    case State::kHandshakeDelay: start_reading(); break;
+    case State::kHandshake:
+    case State::kIdle: close(); break;  // idle timeout: nothing to answer
+    case State::kHeaders:
+      respond_error(408, "request headers not complete within " +
+                             fmt::format("{:g}", server_.config().header_timeout_s) + " s");
+      break;
+    case State::kWaiting: send_response(); break;
+    case State::kDripping: send_drip_piece(); break;
+    case State::kLingering: close(); break;
+  }
+}
+
+void Connection::on_read(ssize_t nread, const char* data) {
+  if (nread < 0) {  // EOF or reset: the client is gone, whatever we were doing
+    close();
+    return;
+  }
+  if (nread == 0 || state_ == State::kLingering) return;
+  if (tls_) on_ciphertext(data, static_cast<size_t>(nread));
+  else on_plaintext(data, static_cast<size_t>(nread));
+}
+
+void Connection::on_ciphertext(const char* data, size_t len) {
+  tls_->feed(data, len);
+  if (!tls_->handshake_done()) {
+    TlsSession::Status st = tls_->handshake();
+    if (tls_->take_output(pending_out_)) write_raw(std::exchange(pending_out_, {}));
+    if (st == TlsSession::Status::kError) {
+      server_.counters().handshake_failures++;
+      server_.log("tls handshake failed from " + peer_address() + ": " + tls_->error());
+      close();
+      return;
+    }
+    if (st != TlsSession::Status::kOk) return;
+    state_ = State::kIdle;
+  }
+  char buf[16 * 1024];
+  while (!closing_) {
+    size_t n = 0;
+    TlsSession::Status st = tls_->read(buf, sizeof buf, &n);
+    if (st == TlsSession::Status::kOk) on_plaintext(buf, n);
+    else if (st == TlsSession::Status::kWantMore) break;
+    else close();  // close_notify or a TLS error after the handshake
+  }
+}
+
+void Connection::on_plaintext(const char* data, size_t len) {
+  if (state_ == State::kWaiting || state_ == State::kDripping) {
+    pending_in_.append(data, len);
+    if (pending_in_.size() > kMaxPipelinedBytes && reading_) {
+      uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+      reading_ = false;
+    }
+    return;
+  }
+  if (state_ != State::kIdle && state_ != State::kHeaders) return;
+  if (state_ == State::kIdle) {
+    state_ = State::kHeaders;
+    arm_timer(server_.config().header_timeout_s);
+  }
+  size_t used = parser_.feed(data, len);
+  if (parser_.failed()) {
+    respond_error(parser_.error_status(), parser_.error_message());
+  } else if (parser_.complete()) {
+    pending_in_.assign(data + used, len - used);
+    handle_request();
+  }
+}
+
+void Connection::handle_request() {
+  server_.counters().requests++;
+  Request req{parser_.method(), parser_.target(), parser_.headers(), peer_address(),
+              tls_ ? "https" : "http"};
+  method_ = req.method;
+  target_ = req.target;
+  response_ = route(req);
+  keep_alive_ = parser_.keep_alive() && !server_.draining();
+  if (response_.delay_s > 0) {
+    state_ = State::kWaiting;
+    arm_timer(response_.delay_s);
+  } else {
+    send_response();
+  }
+}
+
+void Connection::send_response() {
+  const Response& r = response_;
+  bool head = method_ == "HEAD";
+  bool bodyless = no_body_status(r.status);
+  char line[160];
+  std::snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", r.status, reason_phrase(r.status));
+  std::string out = line;
+  out += "Server: slowfast\r\nContent-Type: " + r.content_type + "\r\n";
+  if (!bodyless) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  out += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  if (server_.config().access_log)
+    server_.log(peer_address() + " " + method_ + " " + target_ + " " + std::to_string(r.status));
+  if (r.drip_pieces > 0 && !head && !bodyless) {
+    send(out.data(), out.size());
+    state_ = State::kDripping;
+    drip_next_ = 0;
+    send_drip_piece();
+    return;
+  }
+  if (!head && !bodyless) out += r.body;
+  send(out.data(), out.size());
+  finish_response();
+}
+
+void Connection::send_drip_piece() {
+  const Response& r = response_;
+  size_t size = r.body.size();
+  size_t pieces = static_cast<size_t>(r.drip_pieces);
+  size_t i = static_cast<size_t>(drip_next_++);
+  size_t from = size * i / pieces, to = size * (i + 1) / pieces;
+  send(r.body.data() + from, to - from);
+  if (closing_) return;
+  if (i + 1 == pieces) finish_response();
+  else arm_timer(r.drip_duration_s / static_cast<double>(pieces));
+}
+
+void Connection::finish_response() {
+  if (closing_) return;
+  if (!keep_alive_) {
+    close_gracefully();
+    return;
+  }
+  parser_.next();
+  state_ = State::kIdle;
+  arm_timer(server_.config().idle_timeout_s);
+  if (!reading_) {
+    reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
+  }
+  if (!pending_in_.empty()) {
+    std::string pipelined = std::exchange(pending_in_, {});
+    on_plaintext(pipelined.data(), pipelined.size());
+  }
+}
+
+void Connection::respond_error(int status, const std::string& message) {
+  response_ = error_response(status, message);
+  keep_alive_ = false;
+  if (method_.empty()) method_ = "-";
+  send_response();
+}
+
+void Connection::close_gracefully() {
+  state_ = State::kLingering;
+  if (tls_) {
+    tls_->shutdown();
+    if (tls_->take_output(pending_out_)) write_raw(std::exchange(pending_out_, {}));
+  }
+  if (closing_) return;
+  auto req = std::make_unique<uv_shutdown_t>();
+  req->data = this;
+  if (uv_shutdown(req.get(), reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown_cb) != 0) {
+    close();
+    return;
+  }
+  req.release();  // freed by on_shutdown_cb
+  arm_timer(kLingerSeconds);
+}
+
+void Connection::send(const char* data, size_t len) {
+  if (closing_ || len == 0) return;
+  if (!tls_) {
+    write_raw(std::string(data, len));
+    return;
+  }
+  if (!tls_->write(data, len)) {
+    server_.log("tls write failed to " + peer_address() + ": " + openssl_error());
+    close();
+    return;
+  }
+  if (tls_->take_output(pending_out_)) write_raw(std::exchange(pending_out_, {}));
+}
+
+void Connection::write_raw(std::string data) {
+  if (closing_) return;
+  size_t offset = 0;
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  if (uv_stream_get_write_queue_size(stream) == 0) {
+    // Most responses fit the socket buffer: send them without a heap request.
+    uv_buf_t buf = uv_buf_init(data.data(), static_cast<unsigned>(data.size()));
+    int n = uv_try_write(stream, &buf, 1);
+    if (n == static_cast<int>(data.size())) return;
+    if (n < 0 && n != UV_EAGAIN) {
+      close();
+      return;
+    }
+    offset = n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  auto w = std::make_unique<WriteReq>();
+  w->data = data.substr(offset);
+  w->conn = this;
+  w->req.data = w.get();
+  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
+  if (uv_write(&w->req, stream, &buf, 1, on_write_cb) != 0) {
+    close();
+    return;
+  }
+  w.release();  // freed by on_write_cb
+}
+
+std::string Connection::peer_address() {
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  char ip[64] = "?";
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    if (addr.ss_family == AF_INET6)
+      uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&addr), ip, sizeof ip);
+    else
+      uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), ip, sizeof ip);
+  }
+  return ip;
+}
+
+void Connection::drain() {
+  if (state_ == State::kHandshakeDelay || state_ == State::kHandshake || state_ == State::kIdle)
+    close();
+  else
+    keep_alive_ = false;
+}
+
+void Connection::close() {
+  if (closing_) return;
+  closing_ = true;
+  server_.remove(this);
+  uv_timer_stop(&timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_close_cb);
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
+}
+
+// --- libuv callbacks -------------------------------------------------------------
+
+void Connection::on_alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
+  // Every read is consumed before the next one, so one buffer serves all connections.
+  static char shared[64 * 1024];
+  *buf = uv_buf_init(shared, sizeof shared);
+}
+
+void Connection::on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  static_cast<Connection*>(s->data)->on_read(nread, buf->base);
+}
+
+void Connection::on_timer_cb(uv_timer_t* t) { static_cast<Connection*>(t->data)->on_timer(); }
+
+void Connection::on_write_cb(uv_write_t* req, int status) {
+  std::unique_ptr<WriteReq> w(static_cast<WriteReq*>(req->data));
+  if (status < 0) w->conn->close();
+}
+
+void Connection::on_shutdown_cb(uv_shutdown_t* req, int status) {
+  std::unique_ptr<uv_shutdown_t> owned(req);
+  if (status < 0) static_cast<Connection*>(req->data)->close();
+}
+
+void Connection::on_close_cb(uv_handle_t* h) {
+  auto* c = static_cast<Connection*>(h->data);
+  if (--c->open_handles_ == 0) std::unique_ptr<Connection> owned(c);
+}
+
+}  // namespace slowfast::server

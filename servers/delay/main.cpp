@@ -1,0 +1,67 @@
+// slowfast-server: the lab's HTTPS delay server (httpbin-style /delay/{seconds}).
+#include <uv.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "server.h"
+
+int main(int argc, char** argv) {
+  slowfast::server::Config cfg;
+  CLI::App app{
+      "slowfast-server: an httpbin-style delay server over HTTPS and HTTP (libuv + OpenSSL).\n"
+      "Routes: /delay/{s} /get /status/{code} /bytes/{n} /drip?numbytes=&duration=&delay= "
+      "/health"};
+  app.add_option("--bind", cfg.bind, "Address to listen on")->capture_default_str();
+  app.add_option("--https-port", cfg.https_port, "HTTPS port (0: a free one, -1: off)")
+      ->capture_default_str();
+  app.add_option("--http-port", cfg.http_port, "Plain HTTP port (0: a free one, -1: off)")
+      ->capture_default_str();
+  app.add_option("--certs", cfg.certs_dir,
+                 "Lab certificate directory (default: $SLOWFAST_CERTS or build/lab-certs; "
+                 "created when missing)");
+  app.add_option("--ready-file", cfg.ready_file,
+                 "Write the 'listening ...' line to this file once listening");
+  app.add_option("--handshake-delay", cfg.handshake_delay_ms,
+                 "Hold the server's side of each TLS handshake this many ms (fault injection)")
+      ->check(CLI::Range(0.0, 60000.0));
+  app.add_option("--idle-timeout", cfg.idle_timeout_s,
+                 "Close a connection with no request for this many seconds")
+      ->capture_default_str()->check(CLI::Range(0.01, 86400.0));
+  app.add_option("--header-timeout", cfg.header_timeout_s,
+                 "Answer 408 when a request's headers take longer than this (s)")
+      ->capture_default_str()->check(CLI::Range(0.01, 86400.0));
+  app.add_option("--grace", cfg.grace_s, "On SIGINT/SIGTERM, let requests finish this long (s)")
+      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--max-connections", cfg.max_connections,
+                 "Refuse connections beyond this many")
+      ->capture_default_str()->check(CLI::Range(1, 1000000));
+  app.add_option("--max-header-bytes", cfg.max_header_bytes, "Answer 431 beyond this")
+      ->capture_default_str()->check(CLI::Range(256, 1 << 20));
+  app.add_flag("--access-log", cfg.access_log, "One line per response on stderr");
+  CLI11_PARSE(app, argc, argv);
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  {
+    slowfast::server::Server server(&loop, cfg);
+    try {
+      server.start();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "slowfast-server: error: %s\n", e.what());
+      return 2;
+    }
+    std::printf("%s\n", server.listening_line().c_str());
+    std::fflush(stdout);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    const auto& c = server.counters();
+    server.log("stopped: " + std::to_string(c.accepted) + " connections, " +
+               std::to_string(c.requests) + " requests, " + std::to_string(c.refused) +
+               " refused, " + std::to_string(c.handshake_failures) + " handshake failures");
+  }
+  // The loop only stops once every handle is closed, so this cannot fail.
+  uv_loop_close(&loop);
+  return 0;
+}
