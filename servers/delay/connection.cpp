@@ -153,7 +153,7 @@ void Connection::on_plaintext(const char* data, size_t len) {
 void Connection::handle_request() {
   server_.counters().requests++;
   Request req{parser_.method(), parser_.target(), parser_.headers(), peer_address(),
-              tls_ ? "https" : "http"};
+              tls_ ? "https" : "http", server_.connection_count()};
   method_ = req.method;
   target_ = req.target;
   response_ = route(req);

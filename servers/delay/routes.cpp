@@ -222,7 +222,8 @@ Response route(const Request& req) {
   if (starts_with(path, "/status/", &arg)) return status(arg);
   if (starts_with(path, "/bytes/", &arg)) return bytes(arg, args);
   if (path == "/drip") return drip(args);
-  if (path == "/health") return json_response(json{{"status", "ok"}});
+  if (path == "/health")
+    return json_response(json{{"status", "ok"}, {"connections", req.open_connections}});
   return error_response(404, "no route for " + std::string(path) +
                                  " (try /delay/1, /get, /status/418, /bytes/64, /drip, /health)");
 }

@@ -14,6 +14,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string origin;  // the peer's address
   std::string scheme;  // "https" or "http"
+  size_t open_connections = 0;  // reported by /health
 };
 
 struct Response {

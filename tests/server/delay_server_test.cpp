@@ -1,0 +1,164 @@
+// The delay server end to end over loopback: delays, concurrency, keep-alive,
+// pipelining, drip, handshake delay and graceful shutdown. Timing checks are shapes
+// with wide margins, never tight bounds.
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "raw_client.h"
+#include "server_process.h"
+
+namespace slowfast::testing {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::unique_ptr<httplib::SSLClient> tls_client(const ServerProcess& s) {
+  auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", s.https_port());
+  c->set_ca_cert_path(lab_ca_file().c_str());
+  c->enable_server_certificate_verification(true);
+  c->set_read_timeout(10, 0);
+  return c;
+}
+
+TEST(DelayServer, DelayTakesTheDelayAndEchoesArgs) {
+  ServerProcess server;
+  auto client = tls_client(server);
+  auto t0 = Clock::now();
+  auto res = client->Get("/delay/0.2?page=7");
+  double took = since(t0);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body)["args"]["page"], "7");
+  EXPECT_GE(took, 0.2);
+  EXPECT_LT(took, 3 * 0.2);
+}
+
+TEST(DelayServer, FiftyConcurrentDelaysOverlap) {
+  ServerProcess server;
+  constexpr int kN = 50;
+  constexpr double kDelay = 0.3;
+  std::vector<int> status(kN, 0);
+  std::vector<std::string> page(kN);
+  std::vector<std::thread> threads;
+  auto t0 = Clock::now();
+  for (int i = 0; i < kN; ++i) {
+    threads.emplace_back([&, i] {
+      auto client = tls_client(server);
+      if (auto res = client->Get("/delay/0.3?page=" + std::to_string(i))) {
+        status[i] = res->status;
+        page[i] = json::parse(res->body)["args"]["page"];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double took = since(t0);
+  for (int i = 0; i < kN; ++i) {
+    EXPECT_EQ(status[i], 200) << "page " << i;
+    EXPECT_EQ(page[i], std::to_string(i));
+  }
+  EXPECT_LT(took, 2 * kDelay) << "50 delays of 0.3 s ran one after another";
+}
+
+TEST(DelayServer, PlainHttpListenerServesTheSameRoutes) {
+  ServerProcess server;
+  httplib::Client client("127.0.0.1", server.http_port());
+  auto res = client.Get("/get?page=3");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  json body = json::parse(res->body);
+  EXPECT_EQ(body["args"]["page"], "3");
+  EXPECT_EQ(body["url"], server.http_url("/get?page=3"));
+}
+
+TEST(DelayServer, KeepAliveServesManyRequestsOnOneConnection) {
+  ServerProcess server;
+  auto client = tls_client(server);
+  client->set_keep_alive(true);
+  for (int i = 0; i < 5; ++i) {
+    auto res = client->Get("/health");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(json::parse(res->body)["connections"], 1) << "request " << i;
+  }
+}
+
+TEST(DelayServer, PipelinedRequestsAreAnsweredInOrder) {
+  ServerProcess server;
+  RawConnection conn(server.https_port(), true);
+  ASSERT_TRUE(conn.ok()) << conn.error();
+  conn.send("GET /delay/0.1?page=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+            "GET /get?page=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string first = conn.read_response(5), second = conn.read_response(5);
+  EXPECT_EQ(json::parse(body_of(first))["args"]["page"], "1");
+  EXPECT_EQ(json::parse(body_of(second))["args"]["page"], "2");
+}
+
+TEST(DelayServer, DripTricklesTheBodyInPieces) {
+  ServerProcess server;
+  RawConnection conn(server.http_port(), false);
+  auto t0 = Clock::now();
+  conn.send("GET /drip?numbytes=10&duration=0.5&delay=0 HTTP/1.1\r\nHost: x\r\n"
+            "Connection: close\r\n\r\n");
+  bool closed = false;
+  std::string response = conn.read_until_close(5, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(status_of(response), 200);
+  EXPECT_EQ(body_of(response), std::string(10, '*'));
+  EXPECT_GE(since(t0), 0.4);
+}
+
+TEST(DelayServer, HandshakeDelayHoldsTheTlsHandshake) {
+  ServerProcess server({"--handshake-delay", "300"});
+  auto client = tls_client(server);
+  auto t0 = Clock::now();
+  auto res = client->Get("/get");
+  ASSERT_TRUE(res);
+  EXPECT_GE(since(t0), 0.3);
+  // The plain listener has no handshake to hold.
+  httplib::Client plain("127.0.0.1", server.http_port());
+  t0 = Clock::now();
+  ASSERT_TRUE(plain.Get("/get"));
+  EXPECT_LT(since(t0), 0.3);
+}
+
+TEST(DelayServer, SigtermLetsInFlightRequestsFinishThenExitsZero) {
+  ServerProcess server;
+  RawConnection idle(server.http_port(), false);  // a kept-alive connection with nothing to do
+  ASSERT_TRUE(idle.ok());
+  int status = 0;
+  std::string page;
+  std::thread request([&] {
+    auto client = tls_client(server);
+    if (auto res = client->Get("/delay/0.5?page=9")) {
+      status = res->status;
+      page = json::parse(res->body)["args"]["page"];
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is in flight
+  auto t0 = Clock::now();
+  int rc = server.terminate_and_wait(10);
+  double took = since(t0);
+  request.join();
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(page, "9");
+  EXPECT_LT(took, 5.0) << "shutdown waited for the grace period instead of the request";
+  bool closed = false;
+  idle.read_until_close(1, &closed);
+  EXPECT_TRUE(closed);
+  RawConnection late(server.http_port(), false);
+  EXPECT_FALSE(late.ok()) << "still accepting after SIGTERM";
+}
+
+}  // namespace
+}  // namespace slowfast::testing

@@ -1,0 +1,88 @@
+// Clients nobody here wrote: curl, and Python's standard ssl + http.client, over both
+// listeners, verifying the server against the lab CA.
+#include <cstdio>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/lab_certs.h"
+#include "server_process.h"
+
+namespace slowfast::testing {
+namespace {
+
+struct Output {
+  int exit_code = -1;
+  std::string text;
+};
+
+Output run(const std::string& command) {
+  Output out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.text.append(buf, n);
+  int status = pclose(p);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+bool have(const char* tool) { return run(std::string("command -v ") + tool).exit_code == 0; }
+
+class Interop : public ::testing::Test {
+ protected:
+  ServerProcess server;
+};
+
+TEST_F(Interop, CurlOverHttpsAndHttp) {
+  if (!have("curl")) GTEST_SKIP() << "curl not installed (scripts/setup installs it)";
+  for (const std::string& url :
+       {server.https_url("/delay/0.2?page=5"),
+        "https://localhost:" + std::to_string(server.https_port()) + "/delay/0.2?page=5",
+        server.http_url("/delay/0.2?page=5")}) {
+    Output o = run("curl -sS --max-time 10 --cacert " + lab_ca_file() + " '" + url + "'");
+    EXPECT_EQ(o.exit_code, 0) << url << ": " << o.text;
+    EXPECT_NE(o.text.find("\"page\": \"5\""), std::string::npos) << o.text;
+  }
+}
+
+TEST_F(Interop, CurlRejectsTheServerWithAnotherCa) {
+  if (!have("curl")) GTEST_SKIP() << "curl not installed";
+  char tmpl[] = "/tmp/slowfast-otherca-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  ensure_lab_certs(tmpl);
+  Output o = run("curl -sS --max-time 10 --cacert " + std::string(tmpl) + "/ca.pem '" +
+                 server.https_url("/get") + "'");
+  std::filesystem::remove_all(tmpl);
+  EXPECT_EQ(o.exit_code, 60) << o.text;  // curl: peer certificate cannot be authenticated
+}
+
+TEST_F(Interop, PythonSslAndHttpClient) {
+  if (!have("python3")) GTEST_SKIP() << "python3 not installed";
+  std::string script =
+      "import http.client, json, ssl, sys\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[1])\n"
+      "for conn in (http.client.HTTPSConnection('127.0.0.1', int(sys.argv[2]), context=ctx),\n"
+      "             http.client.HTTPConnection('127.0.0.1', int(sys.argv[3]))):\n"
+      "    for page in range(3):\n"
+      "        conn.request('GET', '/delay/0.1?page=%d' % page)\n"
+      "        r = conn.getresponse()\n"
+      "        body = json.loads(r.read())\n"
+      "        assert r.status == 200 and body['args']['page'] == str(page), body\n"
+      "    print('ok', type(conn).__name__)\n";
+  std::string path = "/tmp/slowfast-interop-" + std::to_string(getpid()) + ".py";
+  FILE* f = fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs(script.c_str(), f);
+  fclose(f);
+  Output o = run("python3 " + path + " " + lab_ca_file() + " " +
+                 std::to_string(server.https_port()) + " " + std::to_string(server.http_port()));
+  std::remove(path.c_str());
+  EXPECT_EQ(o.exit_code, 0) << o.text;
+  EXPECT_NE(o.text.find("ok HTTPSConnection"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("ok HTTPConnection"), std::string::npos) << o.text;
+}
+
+}  // namespace
+}  // namespace slowfast::testing

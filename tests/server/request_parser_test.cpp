@@ -1,0 +1,74 @@
+// The server's request parser (http-parser underneath): limits, pipelining, keep-alive.
+#include <gtest/gtest.h>
+
+#include "request_parser.h"
+
+namespace slowfast::server {
+namespace {
+
+size_t feed(RequestParser& p, const std::string& s) { return p.feed(s.data(), s.size()); }
+
+TEST(RequestParser, ParsesARequestAndItsHeaders) {
+  RequestParser p(16384, 1024);
+  std::string req = "GET /delay/1?page=3 HTTP/1.1\r\nHost: x\r\nX-Long: a\r\n\r\n";
+  EXPECT_EQ(feed(p, req), req.size());
+  ASSERT_TRUE(p.complete());
+  EXPECT_EQ(p.method(), "GET");
+  EXPECT_EQ(p.target(), "/delay/1?page=3");
+  ASSERT_EQ(p.headers().size(), 2u);
+  EXPECT_EQ(p.headers()[1].first, "X-Long");
+  EXPECT_EQ(p.headers()[1].second, "a");
+  EXPECT_TRUE(p.keep_alive());
+}
+
+TEST(RequestParser, HeadersSplitAcrossReadsAreJoined) {
+  RequestParser p(16384, 1024);
+  feed(p, "GET /get HTTP/1.1\r\nHo");
+  EXPECT_TRUE(p.started());
+  EXPECT_FALSE(p.complete());
+  feed(p, "st: loc");
+  feed(p, "alhost\r\n\r\n");
+  ASSERT_TRUE(p.complete());
+  EXPECT_EQ(p.headers()[0], (std::pair<std::string, std::string>{"Host", "localhost"}));
+}
+
+TEST(RequestParser, StopsAfterOneRequestSoPipelinedBytesWait) {
+  RequestParser p(16384, 1024);
+  std::string one = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string two = "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+  EXPECT_EQ(feed(p, one + two), one.size());
+  EXPECT_EQ(p.target(), "/a");
+  p.next();
+  EXPECT_EQ(feed(p, two), two.size());
+  EXPECT_EQ(p.target(), "/b");
+}
+
+TEST(RequestParser, Http10AndConnectionCloseEndKeepAlive) {
+  RequestParser a(16384, 1024), b(16384, 1024);
+  feed(a, "GET / HTTP/1.0\r\n\r\n");
+  feed(b, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_FALSE(a.keep_alive());
+  EXPECT_FALSE(b.keep_alive());
+}
+
+TEST(RequestParser, GarbageIs400) {
+  RequestParser p(16384, 1024);
+  feed(p, "\x16\x03\x01 this is not http\r\n\r\n");
+  EXPECT_TRUE(p.failed());
+  EXPECT_EQ(p.error_status(), 400);
+}
+
+TEST(RequestParser, HeadersOverTheLimitAre431) {
+  RequestParser p(1024, 1024);
+  feed(p, "GET / HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(p.error_status(), 431);
+}
+
+TEST(RequestParser, BodyOverTheLimitIs413) {
+  RequestParser p(16384, 10);
+  feed(p, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n01234567890123456789");
+  EXPECT_EQ(p.error_status(), 413);
+}
+
+}  // namespace
+}  // namespace slowfast::server

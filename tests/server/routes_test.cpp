@@ -1,0 +1,83 @@
+// The httpbin-compatible routes, without a socket in sight.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "routes.h"
+
+namespace slowfast::server {
+namespace {
+
+using nlohmann::json;
+
+Request get(const std::string& target) {
+  return Request{"GET", target, {{"Host", "127.0.0.1:8443"}, {"User-Agent", "t"}}, "127.0.0.1",
+                 "https"};
+}
+
+TEST(Routes, DelayEchoesArgsAndPlansTheWait) {
+  Response r = route(get("/delay/0.25?page=7"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_DOUBLE_EQ(r.delay_s, 0.25);
+  json body = json::parse(r.body);
+  EXPECT_EQ(body["args"]["page"], "7");
+  EXPECT_EQ(body["url"], "https://127.0.0.1:8443/delay/0.25?page=7");
+  EXPECT_EQ(body["origin"], "127.0.0.1");
+  EXPECT_EQ(body["headers"]["User-Agent"], "t");
+}
+
+TEST(Routes, DelayIsCappedAtTenSecondsLikeHttpbin) {
+  EXPECT_DOUBLE_EQ(route(get("/delay/60")).delay_s, kMaxDelaySeconds);
+}
+
+TEST(Routes, BadDelayValuesGetA400WithAJsonError) {
+  for (const char* bad : {"-1", "abc", "1e309", "nan", "inf", "", "1x", "0x10"}) {
+    Response r = route(get(std::string("/delay/") + bad));
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.delay_s, 0) << bad;
+    EXPECT_TRUE(json::parse(r.body).contains("error")) << bad;
+  }
+}
+
+TEST(Routes, RepeatedArgsBecomeAnArrayAndEscapesAreDecoded) {
+  json args = json::parse(route(get("/get?a=1&a=2&b=x%20y+z&c")).body)["args"];
+  EXPECT_EQ(args["a"], json::array({"1", "2"}));
+  EXPECT_EQ(args["b"], "x y z");
+  EXPECT_EQ(args["c"], "");
+}
+
+TEST(Routes, StatusAnswersTheCodeAskedFor) {
+  EXPECT_EQ(route(get("/status/418")).status, 418);
+  EXPECT_EQ(route(get("/status/204")).status, 204);
+  EXPECT_EQ(route(get("/status/99")).status, 400);
+  EXPECT_EQ(route(get("/status/abc")).status, 400);
+}
+
+TEST(Routes, BytesAreCappedAndSeedable) {
+  EXPECT_EQ(route(get("/bytes/64")).body.size(), 64u);
+  EXPECT_EQ(route(get("/bytes/999999999")).body.size(), static_cast<size_t>(kMaxBytes));
+  EXPECT_EQ(route(get("/bytes/32?seed=3")).body, route(get("/bytes/32?seed=3")).body);
+  EXPECT_EQ(route(get("/bytes/-5")).status, 400);
+}
+
+TEST(Routes, DripPlansPiecesOverTheDuration) {
+  Response r = route(get("/drip?numbytes=20&duration=0.5&delay=0.1"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, std::string(20, '*'));
+  EXPECT_EQ(r.drip_pieces, 20);
+  EXPECT_DOUBLE_EQ(r.drip_duration_s, 0.5);
+  EXPECT_DOUBLE_EQ(r.delay_s, 0.1);
+  EXPECT_EQ(route(get("/drip?numbytes=5000")).drip_pieces, kMaxDripPieces);
+  EXPECT_EQ(route(get("/drip?duration=nan")).status, 400);
+  EXPECT_EQ(route(get("/drip?numbytes=1.5")).status, 400);
+}
+
+TEST(Routes, GetRejectsOtherMethodsAndUnknownPathsAre404) {
+  Request post = get("/get");
+  post.method = "POST";
+  EXPECT_EQ(route(post).status, 405);
+  EXPECT_EQ(route(get("/nope")).status, 404);
+  EXPECT_EQ(route(get("/health")).status, 200);
+}
+
+}  // namespace
+}  // namespace slowfast::server

@@ -1,0 +1,116 @@
+#include "server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/lab_certs.h"
+
+extern char** environ;
+
+namespace slowfast::testing {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string bin_dir() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
+
+std::string lab_ca_file() { return LabCertPaths{default_lab_certs_dir()}.ca_pem().string(); }
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+  char tmpl[] = "/tmp/slowfast-test-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  std::string ready = dir_ + "/ready";
+  std::vector<std::string> args = {bin_dir() + "/slowfast-server", "--https-port", "0",
+                                   "--http-port", "0", "--ready-file", ready};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  std::string err_log = dir_ + "/stderr";
+  posix_spawn_file_actions_addopen(&actions, 2, err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
+
+  static const std::regex line(R"(https=[^ ]*:(\d+) http=[^ ]*:(\d+))");
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms)) {
+    std::smatch m;
+    std::string text = read_file(ready);
+    if (std::regex_search(text, m, line)) {
+      https_port_ = std::stoi(m[1]);
+      http_port_ = std::stoi(m[2]);
+      return;
+    }
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("slowfast-server exited at start: " + stderr_text());
+    }
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  throw std::runtime_error("slowfast-server not ready within 10 s: " + stderr_text());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && terminate_and_wait(5) == -1) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+int ServerProcess::terminate_and_wait(double timeout_s) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return -1;
+}
+
+std::string ServerProcess::stderr_text() const { return read_file(dir_ + "/stderr"); }
+
+std::string ServerProcess::https_url(const std::string& path) const {
+  return "https://127.0.0.1:" + std::to_string(https_port_) + path;
+}
+
+std::string ServerProcess::http_url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(http_port_) + path;
+}
+
+}  // namespace slowfast::testing
