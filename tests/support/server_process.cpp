@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "core/lab_certs.h"
 
 extern char** environ;
@@ -80,9 +82,17 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0 && terminate_and_wait(5) == -1) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+  // Every test also checks that the server stops cleanly: a sanitizer report or a leak
+  // in the server shows up here as a non-zero exit.
+  if (pid_ > 0) {
+    int rc = terminate_and_wait(5);
+    if (rc == -1) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      ADD_FAILURE() << "slowfast-server did not stop within 5 s of SIGTERM";
+    } else if (rc != 0) {
+      ADD_FAILURE() << "slowfast-server exited with " << rc << ":\n" << stderr_text();
+    }
   }
   std::error_code ec;
   fs::remove_all(dir_, ec);

@@ -1,6 +1,6 @@
 // Starts the real slowfast-server as a child process on free loopback ports, for
-// integration tests. The destructor stops it (SIGTERM, then SIGKILL after 5 s): a test
-// only ever ends the process it started.
+// integration tests. The destructor stops it (SIGTERM, then SIGKILL after 5 s) and
+// fails the test unless it exited 0: a test only ever ends the process it started.
 #pragma once
 #include <sys/types.h>
 

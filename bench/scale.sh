@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Scale and handshake-throughput runs of the delay server, side by side with Debian's
+# nginx serving the same lab certificate, driven by Debian's h2load, in the same run.
+#
+#   bench/scale.sh [-n N] [--delay S] [--rate-n M] [--out FILE]
+#
+#   1. N concurrent GET /delay/S, each on its own new TLS connection
+#      (h2load --h1 -n N -c N -t 2): all answered? wall time, server CPU, peak RSS.
+#   2. New-TLS-connection throughput: M requests, 50 at a time, each with
+#      "Connection: close" so every request pays a full handshake.
+# Defaults: N=10000, S=1, M=10000. Needs `scripts/setup --bench` (h2load, nginx).
+set -euo pipefail
+
+N=10000 DELAY=1 RATE_N=10000 OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -n) N=$2; shift 2 ;;
+    --delay) DELAY=$2; shift 2 ;;
+    --rate-n) RATE_N=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "scale.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build/bin
+for tool in h2load nginx; do
+  command -v "$tool" >/dev/null || { echo "scale.sh: $tool missing: run scripts/setup --bench" >&2; exit 2; }
+done
+[[ -x $bin/slowfast-server ]] || { echo "scale.sh: build first (make build)" >&2; exit 2; }
+ulimit -n "$(ulimit -Hn)"
+
+work=$(mktemp -d /tmp/slowfast-scale-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+
+certs=$root/build/lab-certs
+"$bin/slowfast" certs --out "$certs" >/dev/null
+
+"$bin/slowfast-server" --https-port 0 --http-port -1 --certs "$certs" --ready-file "$work/ready" \
+  >/dev/null 2>"$work/server.log" &
+sf_pid=$!; pids+=("$sf_pid")
+for _ in $(seq 100); do [[ -s $work/ready ]] && break; sleep 0.05; done
+sf_port=$(sed -E 's/.*https=[^ ]*:([0-9]+).*/\1/' "$work/ready")
+
+# nginx: two workers (one per core), the same certificate, /delay/S answered by the echo
+# module's timer, keep-alive limits raised so nothing but the handshake differs.
+ng_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/nginx.conf" <<NGINX
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_processes 2;
+worker_rlimit_nofile 20000;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log error;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
+  uwsgi_temp_path $work; scgi_temp_path $work;
+  server {
+    listen 127.0.0.1:$ng_port ssl backlog=4096;
+    ssl_certificate $certs/server.pem;
+    ssl_certificate_key $certs/server.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location /delay/ { echo_sleep $DELAY; echo '{"args": {}}'; }
+    location /get { echo '{"args": {}}'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+ng_pid=$!; pids+=("$ng_pid")
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$ng_port) 2>/dev/null && break; sleep 0.05; done
+
+# CPU seconds (user+system) and peak RSS (kB) of a process and its children.
+tree_pids() { echo "$1"; pgrep -P "$1" || true; }
+cpu_s() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo "$t"; }
+rss_kb() { local m=0; for p in $(tree_pids "$1"); do r=$(awk '/VmHWM/{print $2}' /proc/$p/status); m=$((m + r)); done; echo "$m"; }
+hz=$(getconf CLK_TCK)
+
+# run NAME PID PORT -- h2load args...: prints one markdown row.
+run() {
+  local name=$1 pid=$2 port=$3; shift 4
+  local before after out
+  before=$(cpu_s "$pid")
+  out=$(h2load --h1 "$@" "https://127.0.0.1:$port${path}" 2>&1)
+  after=$(cpu_s "$pid")
+  local done_n ok wall rps maxreq
+  done_n=$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' <<<"$out")
+  ok=$(sed -nE 's/^status codes: ([0-9]+) 2xx.*/\1/p' <<<"$out")
+  wall=$(sed -nE 's/^finished in ([0-9.]+)s, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
+  rps=$(sed -nE 's/^finished in ([0-9.]+)s, ([0-9.]+) req\/s.*/\2/p' <<<"$out")
+  maxreq=$(awk '/^time for request:/{print $5}' <<<"$out")
+  local cpu ms
+  cpu=$(awk -v d=$((after - before)) -v hz="$hz" 'BEGIN{printf "%.2f", d/hz}')
+  ms=$(awk -v c="$cpu" -v n="$total" 'BEGIN{printf "%.3f", c*1000/n}')
+  printf '| %s | %s | %s/%s | %s | %s | %s | %s | %s | %s |\n' "$name" "$total" "${ok:-0}" "$total" \
+    "${wall:-?}" "${rps:-?}" "${maxreq:-?}" "$cpu" "$ms" "$(( $(rss_kb "$pid") / 1024 ))"
+}
+
+header='| server | requests | 2xx | wall s | req/s | slowest request | server CPU s | server CPU ms/req | server peak RSS MB |
+|---|---|---|---|---|---|---|---|---|'
+{
+  echo "## $N concurrent GET /delay/$DELAY, one new TLS connection each (h2load --h1 -n $N -c $N -t 2)"
+  echo
+  echo "$header"
+  total=$N path=/delay/$DELAY
+  run slowfast "$sf_pid" "$sf_port" -- -n "$N" -c "$N" -t 2
+  run nginx "$ng_pid" "$ng_port" -- -n "$N" -c "$N" -t 2
+  echo
+  echo "## New TLS connections per second: $RATE_N GET /get, 50 at a time, Connection: close"
+  echo
+  echo "$header"
+  total=$RATE_N path=/get
+  run slowfast "$sf_pid" "$sf_port" -- -n "$RATE_N" -c 50 -t 1 -H "Connection: close"
+  run nginx "$ng_pid" "$ng_port" -- -n "$RATE_N" -c 50 -t 1 -H "Connection: close"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r);" \
+       "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1)."
+  echo "Client (h2load) and servers share the same cores; peak RSS is the high-water mark since each server started."
+} | tee ${OUT:+"$OUT"}
