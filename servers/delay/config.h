@@ -23,6 +23,7 @@ struct Config {
   double grace_s = 10;            // SIGINT/SIGTERM: how long in-flight requests may finish
   double handshake_delay_ms = 0;  // fault injection: hold each TLS handshake this long
 
+  int workers = 0;  // loops (threads) sharing the ports; 0: one per CPU
   size_t max_connections = 20000;
   size_t max_header_bytes = 16 * 1024;  // beyond: 431
   size_t max_body_bytes = 1024 * 1024;  // beyond: 413

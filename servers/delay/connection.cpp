@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "server.h"
+#include "worker.h"
 
 namespace slowfast::server {
 namespace {
@@ -26,29 +27,29 @@ bool no_body_status(int status) { return status == 204 || status == 304; }
 
 }  // namespace
 
-Connection::Connection(Server& server, bool tls)
-    : server_(server),
-      parser_(server.config().max_header_bytes, server.config().max_body_bytes) {
-  if (tls) tls_ = std::make_unique<TlsSession>(server.tls_context());
+Connection::Connection(Worker& worker, bool tls)
+    : worker_(worker),
+      parser_(worker.config().max_header_bytes, worker.config().max_body_bytes) {
+  if (tls) tls_ = std::make_unique<TlsSession>(worker.tls_context());
 }
 
 Connection::~Connection() = default;
 
-void Connection::accept_from(Server& server, uv_stream_t* listener, bool tls) {
+void Connection::accept_from(Worker& worker, uv_stream_t* listener, bool tls) {
   std::unique_ptr<Connection> owned;
   try {
-    owned = std::make_unique<Connection>(server, tls);
+    owned = std::make_unique<Connection>(worker, tls);
   } catch (const std::exception& e) {
-    server.log(std::string("cannot serve a new connection: ") + e.what());
+    worker.server().log(std::string("cannot serve a new connection: ") + e.what());
     return;  // the connection stays in the backlog until the next accept
   }
   Connection* c = owned.release();  // from here on freed by on_close_cb
-  uv_tcp_init(server.loop(), &c->tcp_);
-  uv_timer_init(server.loop(), &c->timer_);
+  uv_tcp_init(worker.loop(), &c->tcp_);
+  uv_timer_init(worker.loop(), &c->timer_);
   c->tcp_.data = c;
   c->timer_.data = c;
   c->open_handles_ = 2;
-  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0 || !server.add(c)) {
+  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0 || !worker.add(c)) {
     c->close();
     return;
   }
@@ -57,7 +58,7 @@ void Connection::accept_from(Server& server, uv_stream_t* listener, bool tls) {
 
 void Connection::start() {
   uv_tcp_nodelay(&tcp_, 1);
-  double hold_ms = server_.config().handshake_delay_ms;
+  double hold_ms = worker_.config().handshake_delay_ms;
   if (tls_ && hold_ms > 0) {
     // The ClientHello waits in the kernel's buffer until the timer fires.
     state_ = State::kHandshakeDelay;
@@ -69,7 +70,7 @@ void Connection::start() {
 
 void Connection::start_reading() {
   state_ = tls_ ? State::kHandshake : State::kIdle;
-  arm_timer(server_.config().idle_timeout_s);
+  arm_timer(worker_.config().idle_timeout_s);
   reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
   if (!reading_) close();
 }
@@ -85,7 +86,7 @@ void Connection::on_timer() {
     case State::kIdle: close(); break;  // idle timeout: nothing to answer
     case State::kHeaders:
       respond_error(408, "request headers not complete within " +
-                             fmt::format("{:g}", server_.config().header_timeout_s) + " s");
+                             fmt::format("{:g}", worker_.config().header_timeout_s) + " s");
       break;
     case State::kWaiting: send_response(); break;
     case State::kDripping: send_drip_piece(); break;
@@ -109,8 +110,8 @@ void Connection::on_ciphertext(const char* data, size_t len) {
     TlsSession::Status st = tls_->handshake();
     if (tls_->take_output(pending_out_)) write_raw(std::exchange(pending_out_, {}));
     if (st == TlsSession::Status::kError) {
-      server_.counters().handshake_failures++;
-      server_.log("tls handshake failed from " + peer_address() + ": " + tls_->error());
+      worker_.server().counters().handshake_failures++;
+      worker_.server().log("tls handshake failed from " + peer_address() + ": " + tls_->error());
       close();
       return;
     }
@@ -139,7 +140,7 @@ void Connection::on_plaintext(const char* data, size_t len) {
   if (state_ != State::kIdle && state_ != State::kHeaders) return;
   if (state_ == State::kIdle) {
     state_ = State::kHeaders;
-    arm_timer(server_.config().header_timeout_s);
+    arm_timer(worker_.config().header_timeout_s);
   }
   size_t used = parser_.feed(data, len);
   if (parser_.failed()) {
@@ -151,13 +152,13 @@ void Connection::on_plaintext(const char* data, size_t len) {
 }
 
 void Connection::handle_request() {
-  server_.counters().requests++;
+  worker_.server().counters().requests++;
   Request req{parser_.method(), parser_.target(), parser_.headers(), peer_address(),
-              tls_ ? "https" : "http", server_.connection_count()};
+              tls_ ? "https" : "http", worker_.server().connection_count()};
   method_ = req.method;
   target_ = req.target;
   response_ = route(req);
-  keep_alive_ = parser_.keep_alive() && !server_.draining();
+  keep_alive_ = parser_.keep_alive() && !worker_.draining();
   if (response_.delay_s > 0) {
     state_ = State::kWaiting;
     arm_timer(response_.delay_s);
@@ -176,8 +177,8 @@ void Connection::send_response() {
   out += "Server: slowfast\r\nContent-Type: " + r.content_type + "\r\n";
   if (!bodyless) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   out += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  if (server_.config().access_log)
-    server_.log(peer_address() + " " + method_ + " " + target_ + " " + std::to_string(r.status));
+  if (worker_.config().access_log)
+    worker_.server().log(peer_address() + " " + method_ + " " + target_ + " " + std::to_string(r.status));
   if (r.drip_pieces > 0 && !head && !bodyless) {
     send(out.data(), out.size());
     state_ = State::kDripping;
@@ -210,7 +211,7 @@ void Connection::finish_response() {
   }
   parser_.next();
   state_ = State::kIdle;
-  arm_timer(server_.config().idle_timeout_s);
+  arm_timer(worker_.config().idle_timeout_s);
   if (!reading_) {
     reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
   }
@@ -251,7 +252,7 @@ void Connection::send(const char* data, size_t len) {
     return;
   }
   if (!tls_->write(data, len)) {
-    server_.log("tls write failed to " + peer_address() + ": " + openssl_error());
+    worker_.server().log("tls write failed to " + peer_address() + ": " + openssl_error());
     close();
     return;
   }
@@ -308,7 +309,7 @@ void Connection::drain() {
 void Connection::close() {
   if (closing_) return;
   closing_ = true;
-  server_.remove(this);
+  worker_.remove(this);
   uv_timer_stop(&timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_close_cb);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
@@ -317,8 +318,9 @@ void Connection::close() {
 // --- libuv callbacks -------------------------------------------------------------
 
 void Connection::on_alloc(uv_handle_t*, size_t, uv_buf_t* buf) {
-  // Every read is consumed before the next one, so one buffer serves all connections.
-  static char shared[64 * 1024];
+  // Every read is consumed before the next one, so one buffer serves all of a worker's
+  // connections (one per thread: workers run side by side).
+  thread_local char shared[64 * 1024];
   *buf = uv_buf_init(shared, sizeof shared);
 }
 

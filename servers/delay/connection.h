@@ -17,7 +17,7 @@
 
 namespace slowfast::server {
 
-class Server;
+class Worker;
 
 class Connection {
  public:
@@ -32,7 +32,7 @@ class Connection {
   };
 
   // Accepts one pending connection from `listener` and starts serving it.
-  static void accept_from(Server& server, uv_stream_t* listener, bool tls);
+  static void accept_from(Worker& worker, uv_stream_t* listener, bool tls);
 
   // Stops everything and closes the handles; the object is freed afterwards.
   void close();
@@ -42,11 +42,11 @@ class Connection {
 
   State state() const { return state_; }
 
-  // The server's intrusive list of open connections.
+  // The worker's intrusive list of open connections.
   Connection* prev = nullptr;
   Connection* next = nullptr;
 
-  Connection(Server& server, bool tls);
+  Connection(Worker& worker, bool tls);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -76,14 +76,14 @@ class Connection {
   static void on_shutdown_cb(uv_shutdown_t* req, int status);
   static void on_close_cb(uv_handle_t* h);
 
-  Server& server_;
+  Worker& worker_;
   uv_tcp_t tcp_{};
   uv_timer_t timer_{};
   int open_handles_ = 0;
   bool closing_ = false;
   bool reading_ = false;
   bool linked_ = false;
-  friend class Server;
+  friend class Worker;
 
   std::unique_ptr<TlsSession> tls_;
   RequestParser parser_;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "server.h"
 
@@ -40,28 +41,25 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 1000000));
   app.add_option("--max-header-bytes", cfg.max_header_bytes, "Answer 431 beyond this")
       ->capture_default_str()->check(CLI::Range(256, 1 << 20));
+  app.add_option("--workers", cfg.workers,
+                 "Event loops (threads) sharing the ports via SO_REUSEPORT (0: one per CPU)")
+      ->capture_default_str()->check(CLI::Range(0, 64));
   app.add_flag("--access-log", cfg.access_log, "One line per response on stderr");
   CLI11_PARSE(app, argc, argv);
 
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  {
-    slowfast::server::Server server(&loop, cfg);
-    try {
-      server.start();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "slowfast-server: error: %s\n", e.what());
-      return 2;
-    }
-    std::printf("%s\n", server.listening_line().c_str());
-    std::fflush(stdout);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    const auto& c = server.counters();
-    server.log("stopped: " + std::to_string(c.accepted) + " connections, " +
-               std::to_string(c.requests) + " requests, " + std::to_string(c.refused) +
-               " refused, " + std::to_string(c.handshake_failures) + " handshake failures");
+  slowfast::server::Server server(cfg);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slowfast-server: error: %s\n", e.what());
+    return 2;
   }
-  // The loop only stops once every handle is closed, so this cannot fail.
-  uv_loop_close(&loop);
+  std::printf("%s\n", server.listening_line().c_str());
+  std::fflush(stdout);
+  server.run();
+  const auto& c = server.counters();
+  server.log(fmt::format("stopped: {} connections, {} requests, {} refused, {} handshake failures",
+                         c.accepted.load(), c.requests.load(), c.refused.load(),
+                         c.handshake_failures.load()));
   return 0;
 }

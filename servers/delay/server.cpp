@@ -1,17 +1,18 @@
 #include "server.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "connection.h"
 #include "core/lab_certs.h"
+#include "listen_socket.h"
 #include "tls_server.h"
+#include "worker.h"
 
 namespace slowfast::server {
 namespace {
@@ -35,59 +36,76 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   std::filesystem::rename(tmp, path);
 }
 
-std::string uv_message(const char* what, int err) {
-  return std::string(what) + ": " + uv_strerror(err);
-}
-
 }  // namespace
 
-Server::Server(uv_loop_t* loop, Config config) : loop_(loop), config_(std::move(config)) {}
+Server::Server(Config config) : config_(std::move(config)) {}
 
-Server::~Server() = default;
+Server::~Server() {
+  for (auto& w : workers_) w->request_shutdown(true);
+  workers_.clear();  // joins each thread
+  if (main_loop_ready_) {
+    for (auto* h : {reinterpret_cast<uv_handle_t*>(&sigint_),
+                    reinterpret_cast<uv_handle_t*>(&sigterm_),
+                    reinterpret_cast<uv_handle_t*>(&worker_stopped_)})
+      if (!uv_is_closing(h)) uv_close(h, nullptr);
+    uv_run(&main_loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&main_loop_);
+  }
+}
 
 void Server::start() {
   raise_fd_limit();
   if (config_.https_port >= 0) {
-    std::filesystem::path dir =
-        config_.certs_dir.empty() ? default_lab_certs_dir() : std::filesystem::path(config_.certs_dir);
+    std::filesystem::path dir = config_.certs_dir.empty()
+                                    ? default_lab_certs_dir()
+                                    : std::filesystem::path(config_.certs_dir);
     ensure_lab_certs(dir);
     LabCertPaths certs{dir};
     tls_ctx_ = make_server_tls_context(certs.server_pem(), certs.server_key());
   }
-  uv_timer_init(loop_, &grace_timer_);
-  uv_signal_init(loop_, &sigint_);
-  uv_signal_init(loop_, &sigterm_);
-  uv_tcp_init(loop_, &https_);
-  uv_tcp_init(loop_, &http_);
-  https_.data = http_.data = sigint_.data = sigterm_.data = grace_timer_.data = this;
-  started_ = true;
-  if (config_.https_port >= 0) listen_on(&https_, config_.https_port, &https_port_);
-  if (config_.http_port >= 0) listen_on(&http_, config_.http_port, &http_port_);
+
+  uv_loop_init(&main_loop_);
+  main_loop_ready_ = true;
+  uv_signal_init(&main_loop_, &sigint_);
+  uv_signal_init(&main_loop_, &sigterm_);
+  uv_async_init(&main_loop_, &worker_stopped_, [](uv_async_t* a) {
+    auto* self = static_cast<Server*>(a->data);
+    if (self->running_workers_.load() != 0) return;
+    for (auto* h : {reinterpret_cast<uv_handle_t*>(&self->sigint_),
+                    reinterpret_cast<uv_handle_t*>(&self->sigterm_),
+                    reinterpret_cast<uv_handle_t*>(&self->worker_stopped_)})
+      uv_close(h, nullptr);
+  });
+  sigint_.data = sigterm_.data = worker_stopped_.data = this;
   uv_signal_start(&sigint_, on_signal, SIGINT);
   uv_signal_start(&sigterm_, on_signal, SIGTERM);
-  // Signals alone must not keep the loop alive once everything else has closed.
-  uv_unref(reinterpret_cast<uv_handle_t*>(&sigint_));
-  uv_unref(reinterpret_cast<uv_handle_t*>(&sigterm_));
-  if (!config_.ready_file.empty()) write_file_atomically(config_.ready_file, listening_line());
-}
 
-void Server::listen_on(uv_tcp_t* handle, int port, int* bound_port) {
-  sockaddr_storage addr{};
-  if (uv_ip4_addr(config_.bind.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr)) != 0 &&
-      uv_ip6_addr(config_.bind.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr)) != 0)
-    throw std::runtime_error("--bind: not an IP address: " + config_.bind);
-  int err = uv_tcp_bind(handle, reinterpret_cast<const sockaddr*>(&addr), 0);
-  if (err == 0) err = uv_listen(reinterpret_cast<uv_stream_t*>(handle), config_.listen_backlog,
-                                on_connection);
-  if (err != 0)
-    throw std::runtime_error(uv_message(
-        ("cannot listen on " + config_.bind + ":" + std::to_string(port)).c_str(), err));
-  sockaddr_storage name{};
-  int len = sizeof name;
-  uv_tcp_getsockname(handle, reinterpret_cast<sockaddr*>(&name), &len);
-  *bound_port = ntohs(name.ss_family == AF_INET6
-                          ? reinterpret_cast<sockaddr_in6*>(&name)->sin6_port
-                          : reinterpret_cast<sockaddr_in*>(&name)->sin_port);
+  // The first worker's sockets fix the ports (0 picks free ones); the others share them.
+  int n = config_.workers > 0 ? config_.workers : static_cast<int>(uv_available_parallelism());
+  for (int i = 0; i < n; ++i) {
+    int https_fd = -1, http_fd = -1;
+    if (config_.https_port >= 0)
+      https_fd = open_reuseport_socket(config_.bind, i == 0 ? config_.https_port : https_port_,
+                                       &https_port_);
+    try {
+      if (config_.http_port >= 0)
+        http_fd = open_reuseport_socket(config_.bind, i == 0 ? config_.http_port : http_port_,
+                                        &http_port_);
+    } catch (...) {
+      if (https_fd >= 0) ::close(https_fd);
+      throw;
+    }
+    auto worker = std::make_unique<Worker>(*this);
+    running_workers_++;
+    workers_.push_back(std::move(worker));
+    try {
+      workers_.back()->start(https_fd, http_fd);
+    } catch (...) {
+      running_workers_--;
+      throw;
+    }
+  }
+  if (!config_.ready_file.empty()) write_file_atomically(config_.ready_file, listening_line());
 }
 
 std::string Server::listening_line() const {
@@ -99,93 +117,42 @@ std::string Server::listening_line() const {
   return line;
 }
 
-void Server::on_connection(uv_stream_t* listener, int status) {
-  auto* self = static_cast<Server*>(listener->data);
-  if (status < 0) {
-    self->log(uv_message("accept", status));
-    return;
-  }
-  // Both listeners carry the server as data; which one it is tells TLS from plain.
-  bool tls = listener == reinterpret_cast<uv_stream_t*>(&self->https_);
-  Connection::accept_from(*self, listener, tls);
+void Server::run() {
+  uv_run(&main_loop_, UV_RUN_DEFAULT);
+  workers_.clear();  // every worker has stopped: join the threads
 }
 
-bool Server::add(Connection* c) {
-  if (draining_ || connection_count_ >= config_.max_connections) {
-    counters_.refused++;
-    uint64_t now = uv_now(loop_);
-    if (now - last_refusal_log_ms_ >= 1000) {  // at most one line a second
-      last_refusal_log_ms_ = now;
-      log("connection limit " + std::to_string(config_.max_connections) +
-          " reached: refusing new connections (" + std::to_string(counters_.refused) +
-          " so far)");
-    }
-    return false;
-  }
-  counters_.accepted++;
-  c->next = connections_;
-  if (connections_) connections_->prev = c;
-  connections_ = c;
-  c->linked_ = true;
-  ++connection_count_;
-  return true;
+bool Server::reserve_connection() {
+  size_t now = connections_.fetch_add(1, std::memory_order_relaxed);
+  if (now < config_.max_connections) return true;
+  connections_.fetch_sub(1, std::memory_order_relaxed);
+  uint64_t t = uv_hrtime(), last = last_refusal_log_ns_.load();
+  if (t - last >= 1'000'000'000 && last_refusal_log_ns_.compare_exchange_strong(last, t))
+    log(fmt::format("connection limit {} reached: refusing new connections ({} so far)",
+                    config_.max_connections, counters_.refused.load() + 1));
+  return false;
 }
 
-void Server::remove(Connection* c) {
-  if (!c->linked_) return;
-  c->linked_ = false;
-  if (c->prev) c->prev->next = c->next;
-  else connections_ = c->next;
-  if (c->next) c->next->prev = c->prev;
-  c->prev = c->next = nullptr;
-  --connection_count_;
-  if (draining_ && connection_count_ == 0) finish_shutdown();
-}
-
-void Server::begin_shutdown() {
-  if (draining_) return;
-  draining_ = true;
-  log("shutting down: " + std::to_string(connection_count_) +
-      " connections open, grace " + fmt::format("{:g}", config_.grace_s) + " s");
-  for (uv_tcp_t* l : {&https_, &http_})
-    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(l)))
-      uv_close(reinterpret_cast<uv_handle_t*>(l), nullptr);
-  uv_timer_start(&grace_timer_, [](uv_timer_t* t) {
-    auto* self = static_cast<Server*>(t->data);
-    self->log("grace period over: closing " + std::to_string(self->connection_count_) +
-              " connections");
-    while (self->connections_) self->connections_->close();
-  }, static_cast<uint64_t>(config_.grace_s * 1000), 0);
-  // drain() may close (and unlink) the connection it is given: walk with care.
-  for (Connection* c = connections_; c;) {
-    Connection* next = c->next;
-    c->drain();
-    c = next;
-  }
-  if (connection_count_ == 0) finish_shutdown();
-}
-
-void Server::finish_shutdown() {
-  if (closed_) return;
-  closed_ = true;
-  for (auto* h : {reinterpret_cast<uv_handle_t*>(&grace_timer_),
-                  reinterpret_cast<uv_handle_t*>(&sigint_),
-                  reinterpret_cast<uv_handle_t*>(&sigterm_)})
-    if (!uv_is_closing(h)) uv_close(h, nullptr);
+void Server::worker_stopped() {
+  running_workers_--;
+  uv_async_send(&worker_stopped_);
 }
 
 void Server::on_signal(uv_signal_t* s, int signum) {
   auto* self = static_cast<Server*>(s->data);
-  if (self->draining_) {
+  bool force = ++self->signals_seen_ > 1;
+  if (force) {
     self->log("second signal: closing every connection now");
-    while (self->connections_) self->connections_->close();
-    return;
+  } else {
+    self->log(fmt::format("received {}: finishing {} open connections (grace {:g} s)",
+                          signum == SIGINT ? "SIGINT" : "SIGTERM", self->connection_count(),
+                          self->config_.grace_s));
   }
-  self->log(std::string("received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM"));
-  self->begin_shutdown();
+  for (auto& w : self->workers_) w->request_shutdown(force);
 }
 
 void Server::log(const std::string& line) const {
+  // One fprintf per line: lines from several workers never interleave.
   std::fprintf(stderr, "slowfast-server: %s\n", line.c_str());
 }
 

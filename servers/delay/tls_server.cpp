@@ -35,6 +35,11 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   // Idle keep-alive connections give their 34 KB of record buffers back.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
+  // Every lab request is a new connection with a full handshake (PERF.md): session
+  // tickets would be issued and never used (they cost ~15 % of a handshake), and a
+  // server-side session cache would only hold memory.
+  SSL_CTX_set_num_tickets(ctx.get(), 0);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   return ctx;
 }
 
