@@ -6,7 +6,7 @@ BUILD_DIR = $(if $(filter default,$(PRESET)),build,build-$(PRESET))
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup build test labs bench clean help
+.PHONY: all setup build test labs bench scale clean help
 all: build
 
 help:
@@ -14,6 +14,7 @@ help:
 	@echo "make test    set up, build, run the CTest suite"
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites"
+	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
 	@echo "make clean   remove build directories"
 	@echo "PRESET=asan|tsan|debug|clang selects another CMake preset"
 
@@ -33,8 +34,11 @@ labs: build
 	$(BUILD_DIR)/bin/slowfast lab --out results
 
 bench: build
-	@scripts/setup --check >/dev/null 2>&1 && scripts/setup --bench
-	$(BUILD_DIR)/bin/slowfast-bench-server --benchmark_min_time=0.5
+	$(BUILD_DIR)/bin/slowfast-bench-server
+
+scale: build
+	scripts/setup --bench
+	bench/scale.sh --out results/server-scale.md
 
 clean:
 	rm -rf build build-*

@@ -47,6 +47,20 @@ TEST_F(Interop, CurlOverHttpsAndHttp) {
   }
 }
 
+TEST_F(Interop, CurlNegotiatesTls12And13WithAlpnHttp11) {
+  if (!have("curl")) GTEST_SKIP() << "curl not installed";
+  for (const char* version : {"--tlsv1.2 --tls-max 1.2", "--tlsv1.3"}) {
+    Output o = run(std::string("curl -v -sS --max-time 10 ") + version + " --cacert " +
+                   lab_ca_file() + " '" + server.https_url("/get?page=1") + "'");
+    EXPECT_EQ(o.exit_code, 0) << o.text;
+    std::string expected = std::string(version).find("1.3") != std::string::npos
+                               ? "SSL connection using TLSv1.3"
+                               : "SSL connection using TLSv1.2";
+    EXPECT_NE(o.text.find(expected), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("ALPN: server accepted http/1.1"), std::string::npos) << o.text;
+  }
+}
+
 TEST_F(Interop, CurlRejectsTheServerWithAnotherCa) {
   if (!have("curl")) GTEST_SKIP() << "curl not installed";
   char tmpl[] = "/tmp/slowfast-otherca-XXXXXX";
