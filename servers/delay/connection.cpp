@@ -76,6 +76,9 @@ void Connection::start_reading() {
 }
 
 void Connection::arm_timer(double seconds) {
+  // The loop's cached clock is as old as this iteration: after a burst of handshakes it
+  // can lag by tens of ms, and a /delay timed from it would answer early.
+  uv_update_time(worker_.loop());
   uv_timer_start(&timer_, on_timer_cb, static_cast<uint64_t>(seconds * 1000 + 0.5), 0);
 }
 
