@@ -1,0 +1,22 @@
+// The `fetch --json` document (the CLI contract; later tools read it):
+// {"variant","runtime","modules":[...],"n","delay_s","total_s","valid","invalid","verdict",
+//  "requests":[{"page","status","bytes","error","t":{"start","connected","tls_done",
+//  "sent","first_byte","done"}}]}
+// valid/invalid are counts; valid_page_ids/invalid_page_ids list the pages. Times are
+// seconds from the run's start; a step the variant cannot observe is null. Extra keys:
+// "threads" (uv-threadpool), requests[].socket_class.
+#pragma once
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "core/run_types.h"
+
+namespace slowfast {
+
+nlohmann::json to_json(const RunResult& result);
+
+// Throws std::runtime_error with one line when the file cannot be written.
+void write_json(const std::filesystem::path& file, const RunResult& result);
+
+}  // namespace slowfast

@@ -1,0 +1,40 @@
+#include "core/run_types.h"
+
+#include <algorithm>
+
+namespace slowfast {
+
+std::string to_string(Variant v) {
+  switch (v) {
+    case Variant::kBlocking: return "blocking";
+    case Variant::kUvThreadpool: return "uv-threadpool";
+    case Variant::kUvNonblocking: return "uv-nonblocking";
+  }
+  return "?";
+}
+
+std::string to_string(Runtime r) { return r == Runtime::kPy27 ? "py27" : "py37"; }
+
+std::optional<Variant> parse_variant(const std::string& s) {
+  for (Variant v : {Variant::kBlocking, Variant::kUvThreadpool, Variant::kUvNonblocking})
+    if (to_string(v) == s) return v;
+  return std::nullopt;
+}
+
+std::optional<Runtime> parse_runtime(const std::string& s) {
+  for (Runtime r : {Runtime::kPy27, Runtime::kPy37})
+    if (to_string(r) == s) return r;
+  return std::nullopt;
+}
+
+std::string to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kFast: return "fast";
+    case Verdict::kSlow: return "slow";
+    case Verdict::kMixed: return "mixed";
+    case Verdict::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+}  // namespace slowfast

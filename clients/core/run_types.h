@@ -1,0 +1,87 @@
+// What a run is (RunSpec), what it records per request (RequestRecord, Timeline) and
+// what it reports (RunResult). Every client variant fills the same types, so the CLI,
+// the labs runner and the trace/waterfall tools read one shape.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/url.h"
+
+namespace slowfast {
+
+// Which client runs the N requests (STORY.md, "The C++ analogue").
+enum class Variant {
+  kBlocking,       // cpp-httplib, one request after another (`requests`)
+  kUvThreadpool,   // each request a blocking cpp-httplib call in uv_queue_work
+  kUvNonblocking,  // one libuv loop, one coroutine per request (`grequests`)
+};
+
+// Which call the HTTP response reader uses (uv-nonblocking only; the httplib
+// variants read through cpp-httplib whatever the runtime says).
+enum class Runtime {
+  kPy27,  // httplib: reads with recv(n)
+  kPy37,  // http.client: reads with recv_into(buffer)
+};
+
+std::string to_string(Variant v);
+std::string to_string(Runtime r);
+std::optional<Variant> parse_variant(const std::string& s);
+std::optional<Runtime> parse_runtime(const std::string& s);
+
+struct RunSpec {
+  Url url;                  // request i asks for url with page=i appended
+  int n = 10;               // number of requests, pages 0..n-1
+  Variant variant = Variant::kUvNonblocking;
+  Runtime runtime = Runtime::kPy37;
+  double delay_s = 0;       // expected server delay; 0 = unknown (no verdict)
+  double timeout_s = 30;    // per wait (connect, each read, each write), like a socket timeout
+  std::filesystem::path cacert;  // CA file that verifies the server
+  bool insecure = false;    // skip certificate verification (explicit choice)
+  std::vector<std::filesystem::path> module_path;  // directories searched for modules
+};
+
+// Seconds from the run's start on a monotonic clock. A step the variant cannot observe
+// stays empty (cpp-httplib hides connect, handshake and send from its caller).
+struct Timeline {
+  std::optional<double> start;       // the request began (coroutine or call started)
+  std::optional<double> connected;   // TCP connect completed
+  std::optional<double> tls_done;    // TLS handshake completed (or skipped for http)
+  std::optional<double> sent;        // the whole request was written
+  std::optional<double> first_byte;  // first response bytes (httplib: headers parsed)
+  std::optional<double> done;        // response complete, or the request failed
+};
+
+struct RequestRecord {
+  int page = -1;
+  int status = 0;            // HTTP status, 0 when no response arrived
+  std::size_t bytes = 0;     // response body bytes
+  std::string error;         // why the request is invalid; empty when valid
+  std::string socket_class;  // the socket that carried it (`fetch --socket-class`)
+  Timeline t;
+
+  bool valid() const { return error.empty(); }
+};
+
+enum class Verdict { kFast, kSlow, kMixed, kUnknown };
+std::string to_string(Verdict v);
+
+struct RunResult {
+  Variant variant = Variant::kUvNonblocking;
+  Runtime runtime = Runtime::kPy37;
+  std::vector<std::string> modules;  // installed modules, "name-version"
+  int n = 0;
+  double delay_s = 0;
+  double total_s = 0;                // first start to last done
+  int threads = 0;                   // uv-threadpool: threadpool size; 0 otherwise
+  std::vector<int> valid_pages;      // sorted page ids
+  std::vector<int> invalid_pages;
+  Verdict verdict = Verdict::kUnknown;
+  std::vector<RequestRecord> requests;  // indexed by page
+};
+
+// Fills valid_pages, invalid_pages and the verdict from requests, total_s and delay_s.
+void summarize(RunResult& result);
+
+}  // namespace slowfast

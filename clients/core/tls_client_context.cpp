@@ -1,0 +1,49 @@
+#include "core/tls_client_context.h"
+
+#include <arpa/inet.h>
+
+#include <stdexcept>
+
+namespace slowfast {
+
+namespace {
+bool is_ip_address(const std::string& host) {
+  unsigned char buf[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+}  // namespace
+
+SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure) {
+  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx) throw std::runtime_error("cannot create a TLS context: " + openssl_error());
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  // The server may close right after a Content-Length body without close_notify.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+  // Partial writes let a non-blocking send report progress like a socket send().
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (insecure) {
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+    return ctx;
+  }
+  if (SSL_CTX_load_verify_locations(ctx.get(), cacert.c_str(), nullptr) != 1)
+    throw std::runtime_error("cannot load CA file " + cacert.string() + ": " + openssl_error());
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  return ctx;
+}
+
+SslPtr new_client_ssl(SSL_CTX* ctx, int fd, const std::string& host) {
+  SslPtr ssl(SSL_new(ctx));
+  if (!ssl || SSL_set_fd(ssl.get(), fd) != 1)
+    throw std::runtime_error("cannot create a TLS connection: " + openssl_error());
+  SSL_set_connect_state(ssl.get());
+  if (is_ip_address(host)) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl.get()), host.c_str());
+  } else {
+    SSL_set_tlsext_host_name(ssl.get(), host.c_str());
+    SSL_set1_host(ssl.get(), host.c_str());
+  }
+  return ssl;
+}
+
+}  // namespace slowfast

@@ -1,0 +1,20 @@
+// The client side of TLS for the uv-nonblocking client: one SSL_CTX per process (the
+// CA is parsed once; PERF.md: a context per connection costs 35-50 ms with a full
+// bundle) and one SSL per connection, bound to the connection's own fd.
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include "core/openssl_ptr.h"
+
+namespace slowfast {
+
+// Verifies against `cacert` unless `insecure`. Every connection does a full handshake
+// (no session reuse), as the story's clients did. Throws std::runtime_error (one line).
+SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure);
+
+// An SSL in client mode on `fd` (not owned: the connection closes it), checking that
+// the certificate names `host` (a DNS name or an IP address) and sending SNI for names.
+SslPtr new_client_ssl(SSL_CTX* ctx, int fd, const std::string& host);
+
+}  // namespace slowfast

@@ -1,0 +1,85 @@
+#include "core/url.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace slowfast {
+
+std::string Url::authority() const {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return h + ":" + std::to_string(port);
+}
+
+std::string Url::origin() const { return scheme + "://" + authority(); }
+
+namespace {
+
+bool parse_port(const std::string& s, int* port) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || value < 1 || value > 65535)
+    return false;
+  *port = value;
+  return true;
+}
+
+// Splits "host[:port]" or "[v6][:port]" into url->host and url->port.
+bool parse_authority(const std::string& auth, Url* url, std::string* error) {
+  std::string port_text;
+  if (!auth.empty() && auth.front() == '[') {
+    size_t close = auth.find(']');
+    if (close == std::string::npos) return *error = "unclosed '[' in host", false;
+    url->host = auth.substr(1, close - 1);
+    if (close + 1 < auth.size()) {
+      if (auth[close + 1] != ':') return *error = "junk after ']' in host", false;
+      port_text = auth.substr(close + 2);
+    }
+  } else {
+    size_t colon = auth.rfind(':');
+    url->host = auth.substr(0, colon);
+    if (colon != std::string::npos) port_text = auth.substr(colon + 1);
+  }
+  if (url->host.empty()) return *error = "missing host", false;
+  if (!port_text.empty() && !parse_port(port_text, &url->port))
+    return *error = "bad port '" + port_text + "'", false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Url> parse_url(const std::string& text, std::string* error) {
+  Url url;
+  size_t sep = text.find("://");
+  if (sep == std::string::npos) return *error = "missing scheme (http:// or https://)", std::nullopt;
+  url.scheme = text.substr(0, sep);
+  if (url.scheme != "http" && url.scheme != "https")
+    return *error = "unsupported scheme '" + url.scheme + "'", std::nullopt;
+  url.port = url.tls() ? 443 : 80;
+  size_t path = text.find_first_of("/?#", sep + 3);
+  std::string auth = text.substr(sep + 3, path == std::string::npos ? std::string::npos : path - sep - 3);
+  if (!parse_authority(auth, &url, error)) return std::nullopt;
+  url.target = path == std::string::npos ? "/" : text.substr(path);
+  if (size_t hash = url.target.find('#'); hash != std::string::npos) url.target.resize(hash);
+  if (url.target.empty() || url.target.front() != '/') url.target.insert(0, "/");
+  for (char c : url.target)
+    if (static_cast<unsigned char>(c) <= ' ') return *error = "space or control character in path", std::nullopt;
+  return url;
+}
+
+std::string target_for_page(const Url& url, int page) {
+  char sep = url.target.find('?') == std::string::npos ? '?' : '&';
+  return url.target + sep + "page=" + std::to_string(page);
+}
+
+double delay_from_url(const Url& url) {
+  const std::string prefix = "/delay/";
+  if (url.target.rfind(prefix, 0) != 0) return 0;
+  std::string rest = url.target.substr(prefix.size());
+  rest = rest.substr(0, rest.find_first_of("/?"));
+  char* end = nullptr;
+  double d = std::strtod(rest.c_str(), &end);
+  if (rest.empty() || *end != '\0' || !(d > 0)) return 0;
+  return d;
+}
+
+}  // namespace slowfast

@@ -1,0 +1,18 @@
+// Is one response right, and was the run fast or slow?
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/run_types.h"
+
+namespace slowfast {
+
+// "" when the response is valid for `page`: status 200 and JSON args.page == page
+// (httpbin echoes the query). Otherwise one line saying what is wrong.
+std::string check_page(int status, std::string_view body, int page);
+
+// fast: total < 2 x delay (the requests overlapped); slow: total > n/2 x delay (they
+// ran one at a time, or nearly); mixed in between; unknown when the delay is unknown.
+Verdict verdict_for(double total_s, double delay_s, int n);
+
+}  // namespace slowfast

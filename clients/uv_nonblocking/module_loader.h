@@ -1,0 +1,58 @@
+// Finds and loads modules: shared libraries named <name>-<version>.so in the
+// directories of the module path (--modules DIR or SLOWFAST_PATH, like PYTHONPATH).
+// Removing a file removes its effect, with nothing recompiled: "it depends on what is
+// installed".
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "uv_nonblocking/module_abi.h"
+
+namespace slowfast {
+
+// A module that cannot be used; what() is one line naming the file and the reason.
+struct ModuleError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class LoadedModule {
+ public:
+  LoadedModule(std::filesystem::path file, void* handle, const SlowfastModuleInfo* info);
+  LoadedModule(LoadedModule&&) noexcept;
+  LoadedModule& operator=(LoadedModule&&) = delete;
+  ~LoadedModule();
+
+  const std::filesystem::path& file() const { return file_; }
+  const SlowfastModuleInfo& info() const { return *info_; }
+  std::string id() const;  // "coop_shim-1.3"
+
+ private:
+  std::filesystem::path file_;
+  void* handle_;  // dlopen handle; dlclose'd last, after every socket it made is gone
+  const SlowfastModuleInfo* info_;
+};
+
+struct ModuleSet {
+  std::vector<LoadedModule> modules;           // in path order
+  std::vector<std::filesystem::path> shadowed;  // same name found earlier on the path
+};
+
+// Loads one file or throws ModuleError.
+LoadedModule load_module(const std::filesystem::path& file);
+
+// Loads every *.so of every directory, in path order (files sorted by name). The first
+// module of a given name wins, as on PYTHONPATH; two versions of one module in the
+// same directory, a missing directory or a bad file throw ModuleError.
+ModuleSet load_module_path(const std::vector<std::filesystem::path>& dirs);
+
+// "a:b:c" -> {a, b, c}, empty parts dropped.
+std::vector<std::filesystem::path> split_module_path(const std::string& text);
+
+// The module path of a command: `flag` (--modules) when given, else $SLOWFAST_PATH,
+// else nothing - no modules installed.
+std::vector<std::filesystem::path> module_path_from(const std::string& flag);
+
+}  // namespace slowfast

@@ -1,0 +1,39 @@
+// PollWait: IoWait over a uv_poll_t on the connection's fd plus a uv_timer_t for the
+// timeout. uv_poll (not memory BIOs over uv_tcp) because the story needs a real
+// fd-owning SSL: BlockingTlsSocket must be able to call a real blocking poll() on its
+// own fd, exactly where urllib3 called select.poll(); with memory BIOs there is no fd
+// whose readiness means "TLS data", and the blocking module would have nothing to block on.
+#pragma once
+#include <string>
+
+#include "uv_nonblocking/io_wait.h"
+#include "uv_nonblocking/uv_handle.h"
+
+namespace slowfast {
+
+class PollWait final : public IoWait {
+ public:
+  // `timeout_s` bounds each wait, like a Python socket timeout.
+  PollWait(uv_loop_t* loop, int fd, double timeout_s);
+  PollWait(const PollWait&) = delete;
+  PollWait& operator=(const PollWait&) = delete;
+  ~PollWait() = default;  // handles close themselves (UvHandle), before the fd closes
+
+  void arm(Want want, std::coroutine_handle<> h) override;
+  void check() override;
+
+ private:
+  static void on_poll(uv_poll_t* p, int status, int events);
+  static void on_timeout(uv_timer_t* t);
+  void finish(std::string error);
+
+  int fd_;
+  Want want_ = Want::kRead;
+  uint64_t timeout_ms_;
+  UvHandle<uv_poll_t> poll_;
+  UvHandle<uv_timer_t> timer_;
+  std::coroutine_handle<> waiter_;
+  std::string error_;
+};
+
+}  // namespace slowfast

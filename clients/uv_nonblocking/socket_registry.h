@@ -1,0 +1,35 @@
+// What a module may do to the socket factory, and what it gets to build a socket.
+// Part of the module ABI (module_abi.h): change it and bump SLOWFAST_MODULE_ABI.
+#pragma once
+#include <memory>
+
+#include "core/openssl_ptr.h"
+#include "uv_nonblocking/io_wait.h"
+#include "uv_nonblocking/socket.h"
+
+namespace slowfast {
+
+// Everything a TLS socket class needs for one connection.
+struct SocketArgs {
+  SslPtr ssl;             // client-mode SSL bound to fd, verification set up
+  int fd = -1;            // the connection's socket (owned by the connection)
+  IoWait* io = nullptr;   // cooperative readiness waits on fd, through the loop
+  double timeout_s = 30;  // bound of each wait
+};
+
+using SocketMaker = std::unique_ptr<Socket> (*)(SocketArgs&& args);
+
+class SocketRegistry {
+ public:
+  // Every TLS connection gets `class_name` from now on (urllib3's
+  // inject_into_urllib3 when pyopenssl is importable).
+  virtual void inject(const char* class_name, SocketMaker make) = 0;
+  // Wherever `target_class` would be made, make `class_name` instead (gevent_openssl
+  // monkey-patching pyOpenSSL's Connection). No effect while nothing makes the target.
+  virtual void patch(const char* target_class, const char* class_name, SocketMaker make) = 0;
+
+ protected:
+  ~SocketRegistry() = default;
+};
+
+}  // namespace slowfast

@@ -1,0 +1,81 @@
+#include "uv_nonblocking/tls_io.h"
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace slowfast::tls {
+
+namespace {
+
+std::string last_error(const char* fallback) {
+  unsigned long code = 0, last = 0;
+  while ((code = ERR_get_error()) != 0) last = code;
+  if (last == 0) return fallback;
+  char buf[256];
+  ERR_error_string_n(last, buf, sizeof buf);
+  return buf;
+}
+
+[[noreturn]] void fail(SSL* ssl, const char* op, int err) {
+  long verify = SSL_get_verify_result(ssl);
+  if (verify != X509_V_OK) {
+    ERR_clear_error();
+    throw std::runtime_error(std::string("TLS ") + op + ": certificate verify failed (" +
+                             X509_verify_cert_error_string(verify) + ")");
+  }
+  if (err == SSL_ERROR_SYSCALL) {
+    int e = errno;
+    std::string why = e ? std::strerror(e) : "connection closed by peer";
+    ERR_clear_error();
+    throw std::runtime_error(std::string("TLS ") + op + ": " + why);
+  }
+  throw std::runtime_error(std::string("TLS ") + op + ": " + last_error("TLS error"));
+}
+
+// Turns an OpenSSL return code into a Step, or throws.
+Step classify(SSL* ssl, const char* op, int rc, bool eof_ok) {
+  if (rc > 0) return Step{static_cast<std::size_t>(rc), std::nullopt};
+  int err = SSL_get_error(ssl, rc);
+  switch (err) {
+    case SSL_ERROR_WANT_READ: return Step{0, Want::kRead};
+    case SSL_ERROR_WANT_WRITE: return Step{0, Want::kWrite};
+    case SSL_ERROR_ZERO_RETURN:
+      if (eof_ok) return Step{0, std::nullopt};
+      break;
+    default: break;
+  }
+  fail(ssl, op, err);
+}
+
+}  // namespace
+
+Step handshake(SSL* ssl) {
+  ERR_clear_error();
+  return classify(ssl, "handshake", SSL_do_handshake(ssl), false);
+}
+
+Step write(SSL* ssl, std::span<const char> data) {
+  ERR_clear_error();
+  int n = static_cast<int>(std::min<std::size_t>(data.size(), 1 << 30));
+  return classify(ssl, "write", SSL_write(ssl, data.data(), n), false);
+}
+
+Step read(SSL* ssl, std::span<char> buffer) {
+  ERR_clear_error();
+  int n = static_cast<int>(std::min<std::size_t>(buffer.size(), 1 << 30));
+  return classify(ssl, "read", SSL_read(ssl, buffer.data(), n), true);
+}
+
+Step shutdown(SSL* ssl) {
+  ERR_clear_error();
+  int rc = SSL_shutdown(ssl);
+  if (rc >= 0) return Step{};  // 0: our close_notify is out; we do not wait for theirs
+  return classify(ssl, "shutdown", rc, true);
+}
+
+}  // namespace slowfast::tls

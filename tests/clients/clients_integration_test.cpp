@@ -1,0 +1,280 @@
+// The clients against the real delay server on loopback (delay 0.25 s, N = 8), through
+// the CLI as users run it. Timing checks are ratios of the delay, as DESIGN.md asks:
+// fast < 2 x delay, slow > N/2 x delay; lower bounds only where physics gives them.
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_process.h"
+#include "core/lab_certs.h"
+#include "server_process.h"
+
+namespace slowfast::testing {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kN = 8;
+constexpr double kDelay = 0.25;
+
+struct Fetch {
+  CliResult cli;
+  json j;  // the --json document (null when none was written)
+};
+
+class Clients : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<ServerProcess>();
+    char tmpl[] = "/tmp/slowfast-envs-XXXXXX";
+    envs_ = mkdtemp(tmpl);
+    // The stage environments of STORY.md: which module files are "installed".
+    make_env("none", {});
+    make_env("blocking_tls", {"blocking_tls-1.0.so"});
+    make_env("shim12", {"blocking_tls-1.0.so", "coop_shim-1.2.so"});
+    make_env("shim13", {"blocking_tls-1.0.so", "coop_shim-1.3.so"});
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    std::error_code ec;
+    fs::remove_all(envs_, ec);
+  }
+  static void make_env(const std::string& name, std::vector<std::string> files) {
+    fs::create_directories(envs_ / name);
+    for (const auto& f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, envs_ / name / f);
+  }
+  static std::string env(const std::string& name) { return (envs_ / name).string(); }
+  static std::string delay_url() { return server_->https_url("/delay/0.25"); }
+
+  // `slowfast fetch -n 8 ARGS --json F`, with F parsed.
+  static Fetch fetch(std::vector<std::string> args, std::vector<std::string> environment = {}) {
+    fs::path file = envs_ / ("run-" + std::to_string(runs_++) + ".json");
+    std::vector<std::string> all = {"fetch", "-n", std::to_string(kN), "--json", file.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    Fetch f{run_slowfast(all, environment), nullptr};
+    if (fs::exists(file)) f.j = json::parse(std::ifstream(file));
+    return f;
+  }
+
+  static std::unique_ptr<ServerProcess> server_;
+  static fs::path envs_;
+  static int runs_;
+};
+std::unique_ptr<ServerProcess> Clients::server_;
+fs::path Clients::envs_;
+int Clients::runs_ = 0;
+
+// Each page was asked for and came back with its own id: checked, not just counted.
+void expect_every_page_valid(const Fetch& f) {
+  EXPECT_EQ(f.cli.exit_code, 0) << f.cli.err;
+  ASSERT_TRUE(f.j.is_object()) << f.cli.out << f.cli.err;
+  ASSERT_EQ(f.j["requests"].size(), static_cast<size_t>(kN));
+  std::vector<int> pages;
+  for (int i = 0; i < kN; ++i) {
+    const json& r = f.j["requests"][static_cast<size_t>(i)];
+    EXPECT_EQ(r["page"], i);
+    EXPECT_EQ(r["status"], 200);
+    EXPECT_TRUE(r["error"].is_null()) << r["error"];
+    pages.push_back(i);
+  }
+  EXPECT_EQ(f.j["valid_page_ids"].get<std::vector<int>>(), pages);
+  EXPECT_NE(f.cli.out.find("len(valid_page_ids) = 8\nlen(invalid_page_ids) = 0\n"), std::string::npos) << f.cli.out;
+}
+
+double total(const Fetch& f) { return f.j["total_s"].get<double>(); }
+
+void expect_fast(const Fetch& f) {
+  EXPECT_LT(total(f), 2 * kDelay);
+  EXPECT_EQ(f.j["verdict"], "fast");
+}
+
+void expect_slow(const Fetch& f) {
+  EXPECT_GT(total(f), kN / 2.0 * kDelay);
+  EXPECT_EQ(f.j["verdict"], "slow");
+}
+
+TEST_F(Clients, BlockingRunsOneAfterAnother) {
+  Fetch f = fetch({"--url", delay_url(), "--variant", "blocking"});
+  expect_every_page_valid(f);
+  expect_slow(f);
+  EXPECT_GE(total(f), 0.95 * kN * kDelay);  // serial: cannot be faster than N delays
+}
+
+void expect_threadpool(const Fetch& f, int threads) {
+  expect_every_page_valid(f);
+  EXPECT_EQ(f.j["threads"], threads);
+  EXPECT_NE(f.cli.out.find("threads=" + std::to_string(threads)), std::string::npos);
+  double rounds = std::ceil(double(kN) / threads);
+  EXPECT_GE(total(f), 0.95 * rounds * kDelay);  // at most `threads` requests at once
+  EXPECT_LT(total(f), (rounds + 2) * kDelay);
+}
+
+TEST_F(Clients, ThreadpoolOfTwoTakesFourRounds) {
+  expect_threadpool(fetch({"--url", delay_url(), "--variant", "uv-threadpool"}, {"UV_THREADPOOL_SIZE=2"}), 2);
+}
+
+TEST_F(Clients, ThreadpoolOfFourTakesTwoRounds) {
+  expect_threadpool(fetch({"--url", delay_url(), "--variant", "uv-threadpool"}, {"UV_THREADPOOL_SIZE=4"}), 4);
+}
+
+// The stage table of STORY.md, for the uv-nonblocking client.
+struct Stage {
+  const char* env;
+  const char* runtime;
+  bool fast;
+  const char* socket_class;
+};
+
+// Readable test names in CTest instead of a byte dump.
+void PrintTo(const Stage& s, std::ostream* os) { *os << s.env << "/" << s.runtime; }
+
+class StageTable : public Clients, public ::testing::WithParamInterface<Stage> {};
+
+TEST_P(StageTable, VerdictFollowsWhatIsInstalledAndHowItReads) {
+  const Stage& s = GetParam();
+  Fetch f = fetch({"--url", delay_url(), "--runtime", s.runtime, "--modules", env(s.env), "--socket-class"});
+  expect_every_page_valid(f);
+  if (s.fast)
+    expect_fast(f);
+  else
+    expect_slow(f);
+  for (const json& r : f.j["requests"]) EXPECT_EQ(r["socket_class"], s.socket_class);
+  EXPECT_NE(f.cli.out.find(std::string("page=7 socket_class=") + s.socket_class), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stages, StageTable,
+    ::testing::Values(Stage{"none", "py27", true, "NativeTlsSocket"}, Stage{"none", "py37", true, "NativeTlsSocket"},
+                      Stage{"blocking_tls", "py27", false, "BlockingTlsSocket"},
+                      Stage{"blocking_tls", "py37", false, "BlockingTlsSocket"},
+                      Stage{"shim12", "py27", true, "CoopShim"}, Stage{"shim12", "py37", false, "CoopShim"},
+                      Stage{"shim13", "py27", true, "CoopShim"}, Stage{"shim13", "py37", true, "CoopShim"}),
+    [](const auto& info) { return std::string(info.param.env) + "_" + info.param.runtime; });
+
+// The slow mechanism, not just the slow total: while one request waits in a blocking
+// read (recv_into falls through to BlockingTlsSocket), no other request progresses,
+// so the answers come one delay apart - "send, block, recv" of STORY.md.
+TEST_F(Clients, Shim12Py37AnswersComeOneDelayApart) {
+  Fetch f = fetch({"--url", delay_url(), "--runtime", "py37", "--modules", env("shim12")});
+  expect_every_page_valid(f);
+  std::vector<double> done;
+  for (const json& r : f.j["requests"]) done.push_back(r["t"]["done"].get<double>());
+  std::sort(done.begin(), done.end());
+  for (size_t i = 1; i < done.size(); ++i) EXPECT_GT(done[i] - done[i - 1], 0.8 * kDelay) << i;
+}
+
+TEST_F(Clients, TimelineIsInOrder) {
+  Fetch f = fetch({"--url", delay_url()});
+  expect_every_page_valid(f);
+  for (const json& r : f.j["requests"]) {
+    double prev = 0;
+    for (const char* step : {"start", "connected", "tls_done", "sent", "first_byte", "done"}) {
+      double t = r["t"][step].get<double>();
+      EXPECT_GE(t, prev) << step;
+      prev = t;
+    }
+  }
+}
+
+TEST_F(Clients, PlainHttpIsFastWhateverIsInstalled) {
+  for (const char* runtime : {"py27", "py37"}) {
+    Fetch f = fetch({"--url", server_->http_url("/delay/0.25"), "--runtime", runtime, "--modules", env("shim12")});
+    expect_every_page_valid(f);
+    expect_fast(f);
+    EXPECT_EQ(f.j["requests"][0]["socket_class"], "PlainSocket");
+  }
+}
+
+TEST_F(Clients, WrongCaMakesEveryRequestInvalid) {
+  fs::path other = envs_ / "other-ca";
+  ensure_lab_certs(other);
+  for (const char* variant : {"blocking", "uv-threadpool", "uv-nonblocking"}) {
+    Fetch f = fetch({"--url", delay_url(), "--variant", variant, "--cacert", (other / "ca.pem").string()});
+    EXPECT_EQ(f.cli.exit_code, 1) << variant;
+    ASSERT_TRUE(f.j.is_object()) << variant << f.cli.err;
+    EXPECT_EQ(f.j["invalid"], kN);
+    for (const json& r : f.j["requests"])
+      EXPECT_NE(r["error"].get<std::string>().find("certificate verify failed"), std::string::npos) << r;
+    EXPECT_NE(f.cli.err.find("8 of 8 requests: "), std::string::npos) << f.cli.err;
+  }
+}
+
+// The client's default CA comes from SLOWFAST_CERTS: point it at another CA.
+TEST_F(Clients, InsecureSkipsVerification) {
+  fs::path other = envs_ / "other-ca";
+  ensure_lab_certs(other);
+  std::string certs = "SLOWFAST_CERTS=" + other.string();
+  EXPECT_EQ(fetch({"--url", delay_url()}, {certs}).cli.exit_code, 1);
+  expect_every_page_valid(fetch({"--url", delay_url(), "--insecure"}, {certs}));
+}
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST_F(Clients, ServerDownIsAClearErrorPerRequest) {
+  std::string url = "https://127.0.0.1:" + std::to_string(free_port()) + "/delay/0.25";
+  for (const char* variant : {"blocking", "uv-nonblocking"}) {
+    Fetch f = fetch({"--url", url, "--variant", variant});
+    EXPECT_EQ(f.cli.exit_code, 1) << variant;
+    EXPECT_NE(f.cli.err.find("refused"), std::string::npos) << f.cli.err;
+    EXPECT_EQ(f.j["verdict"], "unknown");
+  }
+}
+
+TEST_F(Clients, BadModuleFileStopsTheRun) {
+  fs::create_directories(envs_ / "broken");
+  std::ofstream(envs_ / "broken" / "pyopenssl-23.0.so") << "not a shared library\n";
+  Fetch f = fetch({"--url", delay_url(), "--modules", env("broken")});
+  EXPECT_EQ(f.cli.exit_code, 2);
+  EXPECT_NE(f.cli.err.find("bad module"), std::string::npos) << f.cli.err;
+  EXPECT_EQ(std::count(f.cli.err.begin(), f.cli.err.end(), '\n'), 1) << f.cli.err;
+  EXPECT_TRUE(f.j.is_null()) << "no run, no result file";
+}
+
+TEST_F(Clients, SlowfastPathIsTheDefaultModulePath) {
+  Fetch f = fetch({"--url", delay_url(), "--socket-class"}, {"SLOWFAST_PATH=" + env("blocking_tls")});
+  expect_every_page_valid(f);
+  EXPECT_EQ(f.j["modules"], json::array({"blocking_tls-1.0"}));
+  EXPECT_EQ(f.j["requests"][0]["socket_class"], "BlockingTlsSocket");
+}
+
+TEST_F(Clients, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_slowfast({"fetch", "--url", delay_url(), "--variant", "gevent"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", "ftp://127.0.0.1/"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", delay_url(), "-n", "0"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", delay_url(), "--modules", "/nonexistent"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", delay_url(), "--insecure", "--cacert", "x"}).exit_code, 2);
+}
+
+TEST_F(Clients, ModulesCommandSaysWhatIsInstalledAndWhatItChanges) {
+  CliResult r = run_slowfast({"modules", "--modules", env("shim12")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("blocking_tls 1.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coop_shim 1.2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("recv_into is not overridden"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CoopShim (coop_shim 1.2, patches BlockingTlsSocket from blocking_tls 1.0)"),
+            std::string::npos)
+      << r.out;
+  CliResult none = run_slowfast({"modules"});
+  EXPECT_NE(none.out.find("no modules installed"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("NativeTlsSocket (built-in)"), std::string::npos) << none.out;
+}
+
+}  // namespace
+}  // namespace slowfast::testing

@@ -1,0 +1,63 @@
+#include "core/run_json.h"
+
+#include <gtest/gtest.h>
+
+namespace slowfast {
+namespace {
+
+TEST(RunJson, HasTheContractKeys) {
+  RunResult r;
+  r.variant = Variant::kUvNonblocking;
+  r.runtime = Runtime::kPy27;
+  r.modules = {"blocking_tls-1.0", "coop_shim-1.2"};
+  r.n = 2;
+  r.delay_s = 0.25;
+  r.total_s = 0.2612345678;
+  RequestRecord ok;
+  ok.page = 0;
+  ok.status = 200;
+  ok.bytes = 300;
+  ok.socket_class = "CoopShim";
+  ok.t = {0.0, 0.001, 0.004, 0.0045, 0.251, 0.2512};
+  RequestRecord bad;
+  bad.page = 1;
+  bad.error = "timed out";
+  bad.t.start = 0.0;
+  bad.t.done = 0.26;
+  r.requests = {ok, bad};
+  summarize(r);
+
+  nlohmann::json j = to_json(r);
+  for (const char* key : {"variant", "runtime", "modules", "n", "delay_s", "total_s", "valid", "invalid",
+                          "verdict", "requests"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["variant"], "uv-nonblocking");
+  EXPECT_EQ(j["runtime"], "py27");
+  EXPECT_EQ(j["modules"][1], "coop_shim-1.2");
+  EXPECT_EQ(j["valid"], 1);
+  EXPECT_EQ(j["invalid"], 1);
+  EXPECT_EQ(j["invalid_page_ids"], nlohmann::json::array({1}));
+  EXPECT_DOUBLE_EQ(j["total_s"].get<double>(), 0.261235);
+  EXPECT_FALSE(j.contains("threads"));
+
+  const nlohmann::json& first = j["requests"][0];
+  EXPECT_EQ(first["page"], 0);
+  EXPECT_EQ(first["status"], 200);
+  EXPECT_EQ(first["bytes"], 300);
+  EXPECT_TRUE(first["error"].is_null());
+  for (const char* step : {"start", "connected", "tls_done", "sent", "first_byte", "done"})
+    EXPECT_TRUE(first["t"][step].is_number()) << step;
+  const nlohmann::json& second = j["requests"][1];
+  EXPECT_EQ(second["error"], "timed out");
+  EXPECT_TRUE(second["t"]["connected"].is_null());  // never observed: null, not 0
+}
+
+TEST(RunJson, ThreadpoolSizeIsReported) {
+  RunResult r;
+  r.variant = Variant::kUvThreadpool;
+  r.threads = 4;
+  EXPECT_EQ(to_json(r)["threads"], 4);
+}
+
+}  // namespace
+}  // namespace slowfast

@@ -1,0 +1,52 @@
+#include "core/verdict.h"
+
+#include <gtest/gtest.h>
+
+namespace slowfast {
+namespace {
+
+TEST(CheckPage, ValidWhenStatus200AndPageMatches) {
+  EXPECT_EQ(check_page(200, R"({"args":{"page":"7"},"origin":"127.0.0.1"})", 7), "");
+}
+
+TEST(CheckPage, SaysWhatIsWrong) {
+  EXPECT_EQ(check_page(503, "{}", 1), "HTTP status 503");
+  EXPECT_EQ(check_page(200, "not json", 1), "response body is not JSON");
+  EXPECT_NE(check_page(200, R"({"args":{}})", 1).find("no args.page"), std::string::npos);
+  EXPECT_EQ(check_page(200, R"({"args":{"page":"2"}})", 1), R"(wrong page id "2" (expected 1))");
+  EXPECT_NE(check_page(200, R"({"args":{"page":1}})", 1).find("wrong page id"), std::string::npos);
+  EXPECT_NE(check_page(200, R"({"args":{"page":["1","1"]}})", 1).find("wrong page id"), std::string::npos);
+}
+
+TEST(Verdict, FastSlowMixedUnknown) {
+  EXPECT_EQ(verdict_for(1.05, 1.0, 10), Verdict::kFast);
+  EXPECT_EQ(verdict_for(10.1, 1.0, 10), Verdict::kSlow);
+  EXPECT_EQ(verdict_for(3.0, 1.0, 10), Verdict::kMixed);
+  EXPECT_EQ(verdict_for(5.0, 1.0, 10), Verdict::kMixed);  // > n/2 x delay is slow, = is not
+  EXPECT_EQ(verdict_for(1.0, 0.0, 10), Verdict::kUnknown);
+}
+
+RequestRecord record(int page, std::string error = "") {
+  RequestRecord r;
+  r.page = page;
+  r.error = std::move(error);
+  return r;
+}
+
+TEST(Summarize, SortsPagesAndNeedsOneValidResponseForAVerdict) {
+  RunResult r;
+  r.n = 3;
+  r.delay_s = 1;
+  r.total_s = 1.1;
+  r.requests = {record(2), record(0, "timed out"), record(1)};
+  summarize(r);
+  EXPECT_EQ(r.valid_pages, (std::vector<int>{1, 2}));
+  EXPECT_EQ(r.invalid_pages, (std::vector<int>{0}));
+  EXPECT_EQ(r.verdict, Verdict::kFast);
+  for (auto& rec : r.requests) rec.error = "refused";
+  summarize(r);
+  EXPECT_EQ(r.verdict, Verdict::kUnknown);
+}
+
+}  // namespace
+}  // namespace slowfast

@@ -1,0 +1,123 @@
+// `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
+//   [--cacert FILE | --insecure] [--timeout S] [--delay S] [--json FILE] [-v]
+//   [--socket-class]`: N GETs of URL?page=i, checked page by page, then the
+// original's summary lines. Exit 0: all valid; 1: some invalid; 2: usage or set-up.
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "core/lab_certs.h"
+#include "core/run_json.h"
+#include "fetch.h"
+
+namespace slowfast::cli {
+
+namespace {
+
+struct FetchOptions {
+  std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json;
+  int n = 10;
+  double timeout = 30, delay = 0;
+  bool insecure = false, verbose = false, socket_class = false;
+};
+
+[[noreturn]] void usage_error(const std::string& what) { throw CLI::ValidationError(what); }
+
+RunSpec make_spec(const FetchOptions& o) {
+  RunSpec spec;
+  std::string why;
+  auto url = parse_url(o.url, &why);
+  if (!url) usage_error("--url " + o.url + ": " + why);
+  spec.url = *url;
+  if (o.n < 1) usage_error("-n must be at least 1");
+  spec.n = o.n;
+  auto variant = parse_variant(o.variant);
+  if (!variant) usage_error("--variant must be blocking, uv-threadpool or uv-nonblocking");
+  spec.variant = *variant;
+  auto runtime = parse_runtime(o.runtime);
+  if (!runtime) usage_error("--runtime must be py27 or py37");
+  spec.runtime = *runtime;
+  if (!(o.timeout > 0)) usage_error("--timeout must be positive");
+  spec.timeout_s = o.timeout;
+  spec.delay_s = o.delay > 0 ? o.delay : delay_from_url(spec.url);
+  spec.insecure = o.insecure;
+  spec.cacert = o.cacert.empty() ? LabCertPaths{default_lab_certs_dir()}.ca_pem() : std::filesystem::path(o.cacert);
+  if (spec.url.tls() && !spec.insecure && !std::filesystem::exists(spec.cacert))
+    throw std::runtime_error("no CA file at " + spec.cacert.string() +
+                             " (run `slowfast certs`, start the server, or pass --cacert)");
+  spec.module_path = module_path_from(o.modules);
+  return spec;
+}
+
+std::string fmt_t(const std::optional<double>& t) { return t ? fmt::format("{:.3f}", *t) : "-"; }
+
+void print_request(const RequestRecord& r) {
+  const Timeline& t = r.t;
+  std::cerr << fmt::format("page={} status={} bytes={} socket={} start={} connected={} tls_done={} sent={} "
+                           "first_byte={} done={}{}\n",
+                           r.page, r.status, r.bytes, r.socket_class, fmt_t(t.start), fmt_t(t.connected),
+                           fmt_t(t.tls_done), fmt_t(t.sent), fmt_t(t.first_byte), fmt_t(t.done),
+                           r.valid() ? "" : " error=" + r.error);
+}
+
+// One line per distinct error, with how many requests it hit.
+void print_errors(const RunResult& r) {
+  std::map<std::string, int> count;
+  for (const RequestRecord& rec : r.requests)
+    if (!rec.valid()) ++count[rec.error];
+  for (const auto& [what, k] : count)
+    std::cerr << fmt::format("slowfast: error: {} of {} requests: {}\n", k, r.n, what);
+}
+
+void print_summary(const RunResult& r, const FetchOptions& o) {
+  std::string modules = r.modules.empty() ? "none" : fmt::format("{}", fmt::join(r.modules, ","));
+  std::cout << fmt::format("variant={} runtime={} modules={} n={} delay={:.3f}", to_string(r.variant),
+                           to_string(r.runtime), modules, r.n, r.delay_s);
+  if (r.threads > 0) std::cout << " threads=" << r.threads;
+  std::cout << "\n";
+  if (o.socket_class)
+    for (const RequestRecord& rec : r.requests)
+      std::cout << fmt::format("page={} socket_class={}\n", rec.page, rec.socket_class);
+  if (!r.invalid_pages.empty()) std::cout << fmt::format("invalid_page_ids = [{}]\n", fmt::join(r.invalid_pages, ", "));
+  std::cout << "len(valid_page_ids) = " << r.valid_pages.size() << "\n"
+            << "len(invalid_page_ids) = " << r.invalid_pages.size() << "\n"
+            << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
+}
+
+void run(const FetchOptions& o) {
+  RunSpec spec = make_spec(o);
+  SocketFactory factory(load_module_path(spec.module_path));
+  RunResult result = run_fetch(spec, factory);
+  if (o.verbose)
+    for (const RequestRecord& rec : result.requests) print_request(rec);
+  print_errors(result);
+  print_summary(result, o);
+  if (!o.json.empty()) write_json(o.json, result);
+  if (!result.invalid_pages.empty()) throw Exit{kExitInvalid};
+}
+
+}  // namespace
+
+void add_fetch_command(CLI::App& app) {
+  auto o = std::make_shared<FetchOptions>();
+  CLI::App* cmd = app.add_subcommand("fetch", "N concurrent GETs of URL?page=i, checked page by page");
+  cmd->add_option("--url", o->url, "URL to fetch, e.g. https://127.0.0.1:8443/delay/1")->required();
+  cmd->add_option("-n", o->n, "Number of requests (pages 0..n-1)")->capture_default_str();
+  cmd->add_option("--variant", o->variant, "blocking | uv-threadpool | uv-nonblocking")->capture_default_str();
+  cmd->add_option("--runtime", o->runtime, "py27 (reads with recv) | py37 (reads with recv_into)")
+      ->capture_default_str();
+  cmd->add_option("--modules", o->modules, "Module directory (':'-separated path; default $SLOWFAST_PATH)");
+  auto* cacert = cmd->add_option("--cacert", o->cacert, "CA file (default: the lab CA, build/lab-certs/ca.pem)");
+  cmd->add_flag("--insecure", o->insecure, "Do not verify the server certificate")->excludes(cacert);
+  cmd->add_option("--timeout", o->timeout, "Seconds each wait may take (connect, read, write)")->capture_default_str();
+  cmd->add_option("--delay", o->delay, "Server delay for the verdict (default: from /delay/{s} in the URL)");
+  cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
+  cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");
+  cmd->add_flag("--socket-class", o->socket_class, "Print the socket class each request used");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace slowfast::cli
