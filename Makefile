@@ -6,12 +6,15 @@ BUILD_DIR = $(if $(filter default,$(PRESET)),build,build-$(PRESET))
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup build test labs bench scale clean help
+.PHONY: all setup build test labs lab-stage0 lab-stage1 lab-stage2 lab-stage3 lab-stage4 \
+        install-modules uninstall-modules bench scale clean help
 all: build
 
 help:
 	@echo "make labs    set up, build, run every stage, write results/"
 	@echo "make test    set up, build, run the CTest suite"
+	@echo "make lab-stageN   run one stage (0-4) on its own"
+	@echo "make install-modules / uninstall-modules   what stage 0 (the host) finds in $(MODULE_DIR)"
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites"
 	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
@@ -32,6 +35,23 @@ test: build
 
 labs: build
 	$(BUILD_DIR)/bin/slowfast lab --out results
+
+lab-stage%: build
+	$(BUILD_DIR)/bin/slowfast lab --stage $*
+
+# Stage 0 is the host: it sees the modules installed here (unless SLOWFAST_PATH is set).
+# Like the laptop in the story, the default installs pyOpenSSL's analogue only;
+# e.g. MODULES="blocking_tls-1.0 coop_shim-1.2" installs a stage-3 host.
+MODULE_DIR = /usr/local/lib/slowfast/modules
+MODULES ?= blocking_tls-1.0
+install-modules: build
+	install -d $(MODULE_DIR)
+	rm -f $(MODULE_DIR)/*.so
+	for m in $(MODULES); do install -m 0644 $(BUILD_DIR)/modules/$$m.so $(MODULE_DIR)/ || exit 1; done
+	@echo "installed into $(MODULE_DIR): $(MODULES)"
+
+uninstall-modules:
+	rm -rf $(MODULE_DIR)
 
 bench: build
 	$(BUILD_DIR)/bin/slowfast-bench-server

@@ -9,8 +9,13 @@ int main(int argc, char** argv) {
   CLI::App app{"slowfast: concurrent HTTPS requests that silently run one at a time"};
   app.require_subcommand(1);
   add_certs_command(app);
+  add_fetch_command(app);
+  add_modules_command(app);
+  add_lab_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const Exit& e) {
+    return e.code;
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);  // prints help or the parse error
     return rc == 0 ? kExitOk : kExitUsage;

@@ -1,0 +1,104 @@
+// The waterfall's phases, text and SVG, from hand-made timelines.
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "observe/waterfall.h"
+
+namespace slowfast {
+namespace {
+
+RequestRecord record(int page, Timeline t, std::string error = "") {
+  RequestRecord r;
+  r.page = page;
+  r.status = error.empty() ? 200 : 0;
+  r.error = std::move(error);
+  r.t = t;
+  return r;
+}
+
+// A slow run's staircase: every request connects at once, then each waits its turn.
+RunResult staircase(int n) {
+  RunResult r;
+  r.n = n;
+  r.delay_s = 1;
+  for (int i = 0; i < n; ++i)
+    r.requests.push_back(record(i, {0.0, 0.01, 0.02, 0.02 + i, 1.02 + i, 1.03 + i}));
+  r.total_s = 1.03 + (n - 1);
+  summarize(r);
+  return r;
+}
+
+TEST(Waterfall, SegmentsFollowTheTimeline) {
+  auto s = segments({0.0, 0.1, 0.3, 0.35, 1.35, 1.4});
+  ASSERT_EQ(s.size(), 5u);
+  EXPECT_EQ(s[0].phase, Phase::kConnect);
+  EXPECT_DOUBLE_EQ(s[1].from_s, 0.1);
+  EXPECT_DOUBLE_EQ(s[1].to_s, 0.3);
+  EXPECT_EQ(s[3].phase, Phase::kWait);
+  EXPECT_DOUBLE_EQ(s[4].to_s, 1.4);
+}
+
+TEST(Waterfall, HiddenStepsFoldIntoTheNextSeenPhase) {
+  // cpp-httplib shows only start, first byte and done.
+  Timeline t;
+  t.start = 0.5;
+  t.first_byte = 1.6;
+  t.done = 1.7;
+  auto s = segments(t);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].phase, Phase::kWait);
+  EXPECT_DOUBLE_EQ(s[0].from_s, 0.5);
+  EXPECT_EQ(s[1].phase, Phase::kReceive);
+  EXPECT_TRUE(segments(Timeline{}).empty());
+}
+
+TEST(Waterfall, TextHasOneLinePerRequestAndShowsTheStaircase) {
+  RunResult r = staircase(4);
+  std::string text = render_waterfall_text(r, 40);
+  EXPECT_NE(text.find("page   0 |"), std::string::npos) << text;
+  EXPECT_NE(text.find("page   3 |"), std::string::npos) << text;
+  // Page 3 connected at once but could only send three delays later: its bar starts
+  // at the left edge and its wait ('.') only in the last quarter.
+  size_t line = text.find("page   3 |");
+  std::string bar = text.substr(line + 10, 40);
+  EXPECT_NE(bar[0], ' ') << bar;
+  EXPECT_NE(bar.find('.'), std::string::npos) << bar;
+  EXPECT_GT(bar.find('.'), 28u) << bar;
+  EXPECT_NE(bar.find('>'), std::string::npos) << bar;
+}
+
+TEST(Waterfall, SvgIsWellFormedWithOneBarPerRequestMatchingTheTimeline) {
+  RunResult r = staircase(5);
+  r.requests[2].error = "timed out";
+  std::string svg = render_waterfall_svg(r, waterfall_caption(r, "stage 2 <test>"));
+  EXPECT_NE(svg.find("stage 2 &lt;test&gt;"), std::string::npos);
+  // Checked with a parser nobody here wrote: Python's xml.etree.
+  std::string path = "/tmp/slowfast-waterfall-" + std::to_string(getpid()) + ".svg";
+  std::ofstream(path) << svg;
+  std::string check =
+      "python3 -c \"import sys, xml.etree.ElementTree as ET; "
+      "ns='{http://www.w3.org/2000/svg}'; root=ET.parse(sys.argv[1]).getroot(); "
+      "bars=[g for g in root.iter(ns+'g') if g.get('class')=='bar']; "
+      "print(len(bars)); "
+      "[print(g.get('data-page'), min(float(r.get('data-from')) for r in g.iter(ns+'rect')), "
+      "max(float(r.get('data-to')) for r in g.iter(ns+'rect'))) for g in bars]\" " + path;
+  FILE* p = popen(check.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  int bars = 0;
+  ASSERT_EQ(fscanf(p, "%d", &bars), 1);
+  EXPECT_EQ(bars, 5);
+  for (int i = 0; i < bars; ++i) {
+    int page;
+    double from, to;
+    ASSERT_EQ(fscanf(p, "%d %lf %lf", &page, &from, &to), 3);
+    EXPECT_NEAR(from, *r.requests[page].t.start, 1e-6);
+    EXPECT_NEAR(to, *r.requests[page].t.done, 1e-6);
+  }
+  EXPECT_EQ(pclose(p), 0);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace slowfast

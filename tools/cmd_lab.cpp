@@ -1,0 +1,88 @@
+// `slowfast lab [--stage K ...] [-n N] [--delay S] [--out DIR]`: the stages as a lab.
+// Starts its own delay server, builds each stage's environment, runs every stage x
+// runtime, prints the table and, with --out, writes it to DIR.
+#include <uv.h>
+
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "lab/lab_report.h"
+#include "lab/lab_run.h"
+
+namespace slowfast::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LabCommandOptions {
+  std::vector<int> stages;
+  int n = 10;
+  double delay = 1, timeout = 30;
+  std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
+};
+
+fs::path build_dir() {
+  char exe[4096];
+  size_t size = sizeof exe;
+  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the slowfast executable");
+  return fs::path(exe).parent_path().parent_path();  // build/bin/slowfast -> build
+}
+
+void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
+  if (!done) {
+    std::cout << fmt::format("[{:>2}/{}] stage {} {:<14} {:<4} ... ", i + 1, total, c.stage,
+                             to_string(c.variant), c.runtime_label())
+              << std::flush;
+  } else {
+    std::cout << lab::cell_text(c) << "\n";
+  }
+}
+
+void run(const LabCommandOptions& o, const std::string& command) {
+  lab::LabOptions opts;
+  if (!o.stages.empty()) opts.stages = o.stages;
+  opts.n = o.n;
+  opts.delay_s = o.delay;
+  opts.timeout_s = o.timeout;
+  opts.labs_dir = o.labs;
+  opts.build_dir = build_dir();
+  opts.host_module_path = lab::default_host_module_path();
+  std::string host_path;
+  for (const fs::path& dir : opts.host_module_path) host_path += (host_path.empty() ? "" : ":") + dir.string();
+  std::cout << fmt::format("slowfast lab: N = {}, delay {:g} s, stages {}; stage 0 module path: {}\n",
+                           opts.n, opts.delay_s, fmt::join(opts.stages, " "),
+                           host_path.empty() ? "(nothing installed)" : host_path);
+  lab::LabResult result = lab::run_lab(opts, progress);
+  std::cout << "\n" << lab::render_tables(result);
+  if (!o.out.empty()) {
+    lab::write_results(result, o.out, command);
+    std::cout << fmt::format("Wrote {0}/stages.md, {0}/stages.json, {0}/environment.md\n", o.out);
+  }
+  if (!result.all_match()) throw Exit{kExitInvalid};
+}
+
+}  // namespace
+
+void add_lab_command(CLI::App& app) {
+  auto o = std::make_shared<LabCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "lab", "Run the stages (0-4) against the lab's own delay server and check each verdict");
+  cmd->add_option("--stage", o->stages, "Stage(s) to run (default: all)")->check(CLI::Range(0, 4));
+  cmd->add_option("-n", o->n, "Requests per run")->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--delay", o->delay, "Server delay in seconds")->capture_default_str()
+      ->check(CLI::Range(0.01, 10.0));
+  cmd->add_option("--timeout", o->timeout, "Seconds each wait of a request may take")
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "Write stages.md, stages.json and environment.md here");
+  cmd->add_option("--labs", o->labs, "The labs/ directory")->capture_default_str();
+  cmd->callback([o] {
+    std::string command = fmt::format("slowfast lab -n {} --delay {:g}", o->n, o->delay);
+    for (int s : o->stages) command += fmt::format(" --stage {}", s);
+    run(*o, command);
+  });
+}
+
+}  // namespace slowfast::cli

@@ -1,0 +1,104 @@
+#include "lab_report.h"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace slowfast::lab {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string modules_text(const std::vector<std::string>& modules) {
+  return modules.empty() ? "none" : fmt::format("{}", fmt::join(modules, " "));
+}
+
+const Cell* find(const LabResult& r, int stage, Variant v, Runtime rt) {
+  for (const Cell& c : r.cells)
+    if (c.stage == stage && c.variant == v && (!c.runtime_matters || c.runtime == rt)) return &c;
+  return nullptr;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+std::string cell_text(const Cell& c) {
+  std::string text = fmt::format("{:.3f} s  {:.2f}x  {}", c.result.total_s, c.ratio(),
+                                 to_string(c.result.verdict));
+  if (c.matches()) return text + " ✓";
+  text += " ✗ expected " + to_string(c.expected);
+  if (!c.result.invalid_pages.empty())
+    text += fmt::format(" ({} invalid)", c.result.invalid_pages.size());
+  return text;
+}
+
+std::string render_tables(const LabResult& r) {
+  std::string out = fmt::format(
+      "N = {} requests to /delay/{:g} over HTTPS: fast < {:g} s (2 x delay), slow > {:g} s "
+      "(N/2 x delay)\n\n| stage | modules | py27 | py37 |\n|---|---|---|---|\n",
+      r.n, r.delay_s, 2 * r.delay_s, r.n / 2.0 * r.delay_s);
+  for (int stage = 0; stage <= 4; ++stage) {
+    const Cell* a = find(r, stage, Variant::kUvNonblocking, Runtime::kPy27);
+    const Cell* b = find(r, stage, Variant::kUvNonblocking, Runtime::kPy37);
+    if (!a || !b) continue;
+    out += fmt::format("| {}{} | {} | {} | {} |\n", stage, stage == 0 ? " (host)" : "",
+                       modules_text(a->modules), cell_text(*a), cell_text(*b));
+  }
+  const Cell* blocking = find(r, 0, Variant::kBlocking, Runtime::kPy37);
+  const Cell* pool = find(r, 0, Variant::kUvThreadpool, Runtime::kPy37);
+  const Cell* loop = find(r, 0, Variant::kUvNonblocking, Runtime::kPy37);
+  if (blocking && pool && loop) {
+    out += "\nStage 0, the three clients side by side (the trigger of the story):\n\n"
+           "| variant | concurrency | result |\n|---|---|---|\n";
+    out += fmt::format("| blocking (requests) | 1 | {} |\n", cell_text(*blocking));
+    out += fmt::format("| uv-threadpool | {} threads | {} |\n", pool->result.threads, cell_text(*pool));
+    out += fmt::format("| uv-nonblocking (grequests), py37 | {} coroutines | {} |\n", r.n,
+                       cell_text(*loop));
+  }
+  size_t differ = 0;
+  for (const Cell& c : r.cells) differ += c.matches() ? 0 : 1;
+  out += differ == 0
+             ? fmt::format("\nAll {} verdicts match the story.\n", r.cells.size())
+             : fmt::format("\n{} of {} verdicts differ from the story (✗ above).\n", differ,
+                           r.cells.size());
+  return out;
+}
+
+nlohmann::json to_json(const LabResult& r) {
+  nlohmann::json cells = nlohmann::json::array();
+  for (const Cell& c : r.cells) {
+    cells.push_back({{"stage", c.stage},
+                     {"runtime", c.runtime_label()},
+                     {"variant", to_string(c.variant)},
+                     {"modules", c.modules},
+                     {"total_s", std::round(c.result.total_s * 1000) / 1000},
+                     {"ratio", std::round(c.ratio() * 100) / 100},
+                     {"verdict", to_string(c.result.verdict)},
+                     {"expected", to_string(c.expected)},
+                     {"valid", c.result.valid_pages.size()},
+                     {"invalid", c.result.invalid_pages.size()},
+                     {"threads", c.result.threads}});
+  }
+  return {{"n", r.n}, {"delay_s", r.delay_s}, {"environment", r.environment}, {"cells", cells}};
+}
+
+void write_results(const LabResult& r, const fs::path& dir, const std::string& command) {
+  fs::create_directories(dir);
+  std::string env = "# Environment of the last `make labs` run\n\n| | |\n|---|---|\n";
+  for (const auto& [k, v] : r.environment) env += fmt::format("| {} | {} |\n", k, v);
+  write_file(dir / "environment.md", env);
+  write_file(dir / "stages.md",
+             fmt::format("# Stage results\n\nProduced by `{}` on {} ({}; see environment.md).\n\n{}",
+                         command, r.environment.at("date"), r.environment.at("cpu"),
+                         render_tables(r)));
+  write_file(dir / "stages.json", to_json(r).dump(2) + "\n");
+}
+
+}  // namespace slowfast::lab

@@ -1,0 +1,145 @@
+#include "lab_run.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/lab_certs.h"
+#include "environment.h"
+#include "expectations.h"
+#include "fetch.h"
+#include "requirements.h"
+#include "server_child.h"
+#include "stage_env.h"
+
+namespace slowfast::lab {
+namespace fs = std::filesystem;
+
+namespace {
+
+// expected.txt: "py27 fast" / "py37 slow" lines; '#' comments.
+std::map<std::string, Verdict> read_expected(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::map<std::string, Verdict> out;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = line.substr(0, line.find('#'));
+    std::string runtime, verdict;
+    std::istringstream words(line);
+    if (!(words >> runtime)) continue;
+    words >> verdict;
+    Verdict v = verdict == "fast" ? Verdict::kFast
+              : verdict == "slow" ? Verdict::kSlow
+              : verdict == "mixed" ? Verdict::kMixed : Verdict::kUnknown;
+    if (!parse_runtime(runtime) || v == Verdict::kUnknown)
+      throw std::runtime_error(fmt::format("{}:{}: expected 'py27|py37 fast|slow|mixed'",
+                                           file.string(), number));
+    out[runtime] = v;
+  }
+  return out;
+}
+
+struct StagePlan {
+  int stage;
+  std::vector<fs::path> module_path;
+  std::map<std::string, Verdict> expected;  // empty for stage 0: derived
+};
+
+StagePlan plan_stage(const LabOptions& o, int stage) {
+  if (stage < 0 || stage > 4) throw std::runtime_error(fmt::format("no stage {} (0-4)", stage));
+  if (stage == 0) return {0, o.host_module_path, {}};
+  fs::path dir = o.labs_dir / fmt::format("stage{}", stage);
+  fs::path env = o.build_dir / "labs" / fmt::format("stage{}", stage) / "modules";
+  build_environment(env, read_requirements(dir / "requirements.txt"), o.build_dir / "modules");
+  return {stage, {env}, read_expected(dir / "expected.txt")};
+}
+
+Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Variant variant,
+              Runtime runtime) {
+  RunSpec spec;
+  spec.url = url;
+  spec.n = o.n;
+  spec.variant = variant;
+  spec.runtime = runtime;
+  spec.delay_s = o.delay_s;
+  spec.timeout_s = o.timeout_s;
+  spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
+  spec.module_path = plan.module_path;
+  SocketFactory factory(load_module_path(spec.module_path));
+
+  Cell cell;
+  cell.stage = plan.stage;
+  cell.variant = variant;
+  cell.runtime = runtime;
+  cell.runtime_matters = variant == Variant::kUvNonblocking;
+  cell.modules = factory.module_ids();
+  cell.result = run_fetch(spec, factory);
+  if (variant == Variant::kBlocking) cell.expected = expected_blocking(o.n);
+  else if (variant == Variant::kUvThreadpool) cell.expected = expected_threadpool(o.n, cell.result.threads);
+  else if (plan.expected.count(to_string(runtime))) cell.expected = plan.expected.at(to_string(runtime));
+  else cell.expected = expected_nonblocking(cell.modules, runtime);
+  return cell;
+}
+
+}  // namespace
+
+bool LabResult::all_match() const {
+  for (const Cell& c : cells)
+    if (!c.matches()) return false;
+  return true;
+}
+
+std::vector<fs::path> default_host_module_path() {
+  if (const char* env = std::getenv("SLOWFAST_PATH")) return split_module_path(env);
+  if (fs::is_directory(kSystemModuleDir)) return {kSystemModuleDir};
+  return {};
+}
+
+LabResult run_lab(const LabOptions& o, const Progress& progress) {
+  // Every environment first: a missing module stops the lab before any run.
+  std::vector<StagePlan> plans;
+  for (int stage : o.stages) plans.push_back(plan_stage(o, stage));
+
+  struct Job {
+    const StagePlan* plan;
+    Variant variant;
+    Runtime runtime;
+  };
+  std::vector<Job> jobs;
+  for (const StagePlan& p : plans) {
+    for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) jobs.push_back({&p, Variant::kUvNonblocking, rt});
+    if (p.stage == 0) {
+      jobs.push_back({&p, Variant::kBlocking, Runtime::kPy37});
+      jobs.push_back({&p, Variant::kUvThreadpool, Runtime::kPy37});
+    }
+  }
+
+  fs::path certs = o.build_dir / "lab-certs";
+  ensure_lab_certs(certs);
+  ServerChild server(o.build_dir / "bin" / "slowfast-server", certs);
+  std::string why;
+  auto url = parse_url(fmt::format("https://127.0.0.1:{}/delay/{:g}", server.https_port(), o.delay_s), &why);
+  if (!url) throw std::runtime_error("internal: " + why);
+
+  LabResult result;
+  result.n = o.n;
+  result.delay_s = o.delay_s;
+  result.environment = capture_environment();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Cell pending;
+    pending.stage = jobs[i].plan->stage;
+    pending.variant = jobs[i].variant;
+    pending.runtime = jobs[i].runtime;
+    pending.runtime_matters = jobs[i].variant == Variant::kUvNonblocking;
+    if (progress) progress(pending, i, jobs.size(), false);
+    result.cells.push_back(run_cell(o, *jobs[i].plan, *url, jobs[i].variant, jobs[i].runtime));
+    if (progress) progress(result.cells.back(), i, jobs.size(), true);
+  }
+  return result;
+}
+
+}  // namespace slowfast::lab

@@ -1,0 +1,59 @@
+// `slowfast lab`: each stage's environment built from its requirements, the lab's own
+// delay server, and one run per stage x runtime (stage 0 also runs the three variants
+// side by side), each compared with what the story says it must show.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/run_types.h"
+
+namespace slowfast::lab {
+
+struct LabOptions {
+  std::vector<int> stages = {0, 1, 2, 3, 4};
+  int n = 10;
+  double delay_s = 1;
+  double timeout_s = 30;
+  std::filesystem::path labs_dir;   // labs/: stageN/{README.md,requirements.txt,expected.txt}
+  std::filesystem::path build_dir;  // build/: bin/, modules/ (the store), lab-certs/, labs/
+  // Stage 0 is the host: $SLOWFAST_PATH when set, else the system module directory.
+  std::vector<std::filesystem::path> host_module_path;
+};
+
+struct Cell {
+  int stage = 0;
+  Variant variant = Variant::kUvNonblocking;
+  Runtime runtime = Runtime::kPy37;
+  bool runtime_matters = true;  // false for the cpp-httplib variants
+  std::vector<std::string> modules;
+  Verdict expected = Verdict::kUnknown;
+  RunResult result;
+  double ratio() const { return result.delay_s > 0 ? result.total_s / result.delay_s : 0; }
+  bool matches() const { return result.verdict == expected; }
+  std::string runtime_label() const { return runtime_matters ? to_string(runtime) : "any"; }
+};
+
+struct LabResult {
+  int n = 0;
+  double delay_s = 0;
+  std::map<std::string, std::string> environment;
+  std::vector<Cell> cells;
+  bool all_match() const;
+};
+
+// Called before (done = false) and after (done = true) each cell.
+using Progress = std::function<void(const Cell& cell, size_t index, size_t total, bool done)>;
+
+// Throws std::runtime_error on a set-up failure (missing module, server down, bad
+// requirements file); per-request failures stay in the cells' records.
+LabResult run_lab(const LabOptions& options, const Progress& progress);
+
+// $SLOWFAST_PATH when set (even empty: "nothing installed"), else the system directory
+// `make install-modules` fills, when it exists.
+std::vector<std::filesystem::path> default_host_module_path();
+inline const char* kSystemModuleDir = "/usr/local/lib/slowfast/modules";
+
+}  // namespace slowfast::lab
