@@ -62,6 +62,7 @@ TEST_F(Environment, HoldsExactlyTheRequiredModules) {
 TEST_F(Environment, AMissingModuleVersionIsAClearError) {
   fs::create_directories(dir_ / "store");
   std::ofstream(dir_ / "store" / "coop_shim-1.2.so") << "x";
+  build_environment(dir_ / "env", {{"coop_shim", "1.2"}}, dir_ / "store");
   try {
     build_environment(dir_ / "env", {{"coop_shim", "9.9"}}, dir_ / "store");
     FAIL() << "no error";
@@ -69,6 +70,7 @@ TEST_F(Environment, AMissingModuleVersionIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("coop_shim==9.9"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("coop_shim-1.2.so"), std::string::npos) << e.what();
   }
+  EXPECT_TRUE(fs::exists(dir_ / "env" / "coop_shim-1.2.so")) << "the failed install emptied the environment";
 }
 
 TEST(Expectations, TheStoryTable) {
