@@ -29,7 +29,12 @@ const char* httplib_socket_class(const RunSpec& spec);
 // a mutex per request), so each worker borrows its own and gives it back.
 class HttplibClientPool {
  public:
-  explicit HttplibClientPool(const RunSpec& spec) : spec_(spec) {}
+  // Makes the first client on the calling thread, before any worker exists:
+  // cpp-httplib builds function-local static regexes in its (uninstrumented) library,
+  // and a first construction racing on two workers is what TSan would then report.
+  explicit HttplibClientPool(const RunSpec& spec) : spec_(spec) {
+    idle_.push_back(make_httplib_client(spec_));
+  }
   std::unique_ptr<httplib::Client> borrow();
   void give_back(std::unique_ptr<httplib::Client> client);
 
