@@ -1,7 +1,10 @@
 // `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
 //   [--cacert FILE | --insecure] [--timeout S] [--delay S] [--json FILE] [-v]
-//   [--socket-class]`: N GETs of URL?page=i, checked page by page, then the
-// original's summary lines. Exit 0: all valid; 1: some invalid; 2: usage or set-up.
+//   [--socket-class] [--trace] [--profile] [--watchdog MS] [--waterfall FILE.svg]
+//   [--waterfall-text]`: N GETs of URL?page=i, checked page by page, then the
+// original's summary lines, then what was asked for (the tools that found the story's
+// bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up.
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -12,16 +15,21 @@
 #include "core/lab_certs.h"
 #include "core/run_json.h"
 #include "fetch.h"
+#include "observe/profile_table.h"
+#include "observe/trace.h"
+#include "observe/watchdog_report.h"
+#include "observe/waterfall.h"
 
 namespace slowfast::cli {
 
 namespace {
 
 struct FetchOptions {
-  std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json;
+  std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall;
   int n = 10;
-  double timeout = 30, delay = 0;
+  double timeout = 30, delay = 0, watchdog_ms = 0;
   bool insecure = false, verbose = false, socket_class = false;
+  bool trace = false, profile = false, waterfall_text = false;
 };
 
 [[noreturn]] void usage_error(const std::string& what) { throw CLI::ValidationError(what); }
@@ -49,6 +57,10 @@ RunSpec make_spec(const FetchOptions& o) {
     throw std::runtime_error("no CA file at " + spec.cacert.string() +
                              " (run `slowfast certs`, start the server, or pass --cacert)");
   spec.module_path = module_path_from(o.modules);
+  if ((o.profile || o.watchdog_ms > 0) && spec.variant != Variant::kUvNonblocking)
+    usage_error("--profile and --watchdog watch the libuv loop: only --variant uv-nonblocking has one to block");
+  spec.profile = o.profile;
+  spec.watchdog_ms = o.watchdog_ms;
   return spec;
 }
 
@@ -87,15 +99,32 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
             << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
 }
 
+// What was asked for beyond the summary: the trace on stderr (it is a log), the rest on stdout.
+void print_observations(const RunResult& r, const RunSpec& spec, const FetchOptions& o) {
+  if (o.waterfall_text) std::cout << "\n" << waterfall_caption(r) << "\n" << render_waterfall_text(r);
+  if (spec.profile) std::cout << "\n" << render_profile(r.profile, r.total_s);
+  if (r.watchdog.enabled) std::cout << "\n" << render_watchdog(r.watchdog, r.total_s);
+}
+
+void write_waterfall(const std::string& file, const RunResult& r) {
+  std::ofstream out(file);
+  out << render_waterfall_svg(r, waterfall_caption(r));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file);
+}
+
 void run(const FetchOptions& o) {
   RunSpec spec = make_spec(o);
   SocketFactory factory(load_module_path(spec.module_path));
   RunResult result = run_fetch(spec, factory);
+  if (o.trace) std::cerr << render_trace(result, spec.url);
   if (o.verbose)
     for (const RequestRecord& rec : result.requests) print_request(rec);
   print_errors(result);
   print_summary(result, o);
+  print_observations(result, spec, o);
   if (!o.json.empty()) write_json(o.json, result);
+  if (!o.waterfall.empty()) write_waterfall(o.waterfall, result);
   if (!result.invalid_pages.empty()) throw Exit{kExitInvalid};
 }
 
@@ -117,6 +146,12 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");
   cmd->add_flag("--socket-class", o->socket_class, "Print the socket class each request used");
+  cmd->add_flag("--trace", o->trace, "One line per event (started, connected, ..., response done) on stderr");
+  cmd->add_flag("--profile", o->profile, "Cumulative-time profile of the loop thread's probes (like cProfile)");
+  cmd->add_option("--watchdog", o->watchdog_ms, "Report every loop stall longer than MS milliseconds")
+      ->check(CLI::Range(1.0, 60000.0));
+  cmd->add_option("--waterfall", o->waterfall, "Write the run's waterfall as SVG to FILE");
+  cmd->add_flag("--waterfall-text", o->waterfall_text, "Print the run's waterfall");
   cmd->callback([o] { run(*o); });
 }
 

@@ -1,6 +1,7 @@
-// `slowfast lab [--stage K ...] [-n N] [--delay S] [--out DIR]`: the stages as a lab.
-// Starts its own delay server, builds each stage's environment, runs every stage x
-// runtime, prints the table and, with --out, writes it to DIR.
+// `slowfast lab [--stage K ...] [-n N] [--delay S] [--watchdog MS] [--out DIR]`: the
+// stages as a lab. Starts its own delay server, builds each stage's environment, runs
+// every stage x runtime (the loop watched for stalls, 100 ms by default), prints the
+// table and, with --out, writes it and one waterfall SVG per cell to DIR.
 #include <uv.h>
 
 #include <iostream>
@@ -20,7 +21,7 @@ namespace {
 struct LabCommandOptions {
   std::vector<int> stages;
   int n = 10;
-  double delay = 1, timeout = 30;
+  double delay = 1, timeout = 30, watchdog = 100;
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
 };
 
@@ -47,6 +48,7 @@ void run(const LabCommandOptions& o, const std::string& command) {
   opts.n = o.n;
   opts.delay_s = o.delay;
   opts.timeout_s = o.timeout;
+  opts.watchdog_ms = o.watchdog;
   opts.labs_dir = o.labs;
   opts.build_dir = build_dir();
   opts.host_module_path = lab::default_host_module_path();
@@ -59,7 +61,8 @@ void run(const LabCommandOptions& o, const std::string& command) {
   std::cout << "\n" << lab::render_tables(result);
   if (!o.out.empty()) {
     lab::write_results(result, o.out, command);
-    std::cout << fmt::format("Wrote {0}/stages.md, {0}/stages.json, {0}/environment.md\n", o.out);
+    std::cout << fmt::format("Wrote {0}/stages.md, {0}/stages.json, {0}/environment.md and {1} waterfall SVGs\n",
+                             o.out, result.cells.size());
   }
   if (!result.all_match()) throw Exit{kExitInvalid};
 }
@@ -76,6 +79,8 @@ void add_lab_command(CLI::App& app) {
       ->check(CLI::Range(0.01, 10.0));
   cmd->add_option("--timeout", o->timeout, "Seconds each wait of a request may take")
       ->capture_default_str();
+  cmd->add_option("--watchdog", o->watchdog, "Loop-stall watchdog threshold in ms on the uv-nonblocking cells (0: off)")
+      ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   cmd->add_option("--out", o->out, "Write stages.md, stages.json and environment.md here");
   cmd->add_option("--labs", o->labs, "The labs/ directory")->capture_default_str();
   cmd->callback([o] {

@@ -32,6 +32,28 @@ nlohmann::json to_json(const RequestRecord& r) {
   };
 }
 
+nlohmann::json to_json(const ProfileRow& row) {
+  return {{"path", row.path},
+          {"module", row.module},
+          {"ncalls", row.ncalls},
+          {"tottime", seconds(row.tottime_s)},
+          {"cumtime", seconds(row.cumtime_s)}};
+}
+
+nlohmann::json to_json(const WatchdogReport& w) {
+  nlohmann::json stalls = nlohmann::json::array();
+  for (const Stall& s : w.stalls)
+    stalls.push_back({{"start", seconds(s.start_s)},
+                      {"seen", seconds(s.seen_s)},
+                      {"length", seconds(s.length_s)},
+                      {"culprit", s.culprit},
+                      {"page", s.page}});
+  return {{"threshold_s", w.threshold_s},
+          {"stalls", stalls},
+          {"total_blocked_s", seconds(w.total_blocked_s())},
+          {"longest_s", seconds(w.longest_s())}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunResult& r) {
@@ -52,6 +74,12 @@ nlohmann::json to_json(const RunResult& r) {
       {"requests", requests},
   };
   if (r.threads > 0) j["threads"] = r.threads;
+  if (!r.profile.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const ProfileRow& row : r.profile) rows.push_back(to_json(row));
+    j["profile"] = rows;
+  }
+  if (r.watchdog.enabled) j["watchdog"] = to_json(r.watchdog);
   return j;
 }
 

@@ -4,7 +4,10 @@
 //  "sent","first_byte","done"}}]}
 // valid/invalid are counts; valid_page_ids/invalid_page_ids list the pages. Times are
 // seconds from the run's start; a step the variant cannot observe is null. Extra keys:
-// "threads" (uv-threadpool), requests[].socket_class.
+// "threads" (uv-threadpool), requests[].socket_class, and with --profile
+// "profile":[{"path":[...],"module","ncalls","tottime","cumtime"}] (by cumtime), with
+// --watchdog "watchdog":{"threshold_s","stalls":[{"start","seen","length","culprit",
+// "page"}],"total_blocked_s","longest_s"}.
 #pragma once
 #include <filesystem>
 

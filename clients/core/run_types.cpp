@@ -27,6 +27,18 @@ std::optional<Runtime> parse_runtime(const std::string& s) {
   return std::nullopt;
 }
 
+double WatchdogReport::total_blocked_s() const {
+  double sum = 0;
+  for (const Stall& s : stalls) sum += s.length_s;
+  return sum;
+}
+
+double WatchdogReport::longest_s() const {
+  double longest = 0;
+  for (const Stall& s : stalls) longest = std::max(longest, s.length_s);
+  return longest;
+}
+
 std::string to_string(Verdict v) {
   switch (v) {
     case Verdict::kFast: return "fast";

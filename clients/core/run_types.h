@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/observe_types.h"
 #include "core/url.h"
 
 namespace slowfast {
@@ -40,6 +41,9 @@ struct RunSpec {
   std::filesystem::path cacert;  // CA file that verifies the server
   bool insecure = false;    // skip certificate verification (explicit choice)
   std::vector<std::filesystem::path> module_path;  // directories searched for modules
+  // Observing the loop (uv-nonblocking only: the other variants have no loop to block).
+  bool profile = false;     // record the probes' call tree (`--profile`)
+  double watchdog_ms = 0;   // report loop stalls longer than this; 0 = off (`--watchdog`)
 };
 
 // Seconds from the run's start on a monotonic clock. A step the variant cannot observe
@@ -79,6 +83,8 @@ struct RunResult {
   std::vector<int> invalid_pages;
   Verdict verdict = Verdict::kUnknown;
   std::vector<RequestRecord> requests;  // indexed by page
+  std::vector<ProfileRow> profile;      // empty unless spec.profile
+  WatchdogReport watchdog;              // enabled when spec.watchdog_ms > 0
 };
 
 // Fills valid_pages, invalid_pages and the verdict from requests, total_s and delay_s.

@@ -4,11 +4,14 @@
 #pragma once
 #include <cstdint>
 
+#include "core/probe.h"
 #include "uv_nonblocking/socket_registry.h"
 
-// Bump on any change to SlowfastModuleInfo, SocketRegistry, SocketArgs, Socket, IoWait or
-// Task (task.h): host and module share coroutine frames, so their promise layouts must agree.
-#define SLOWFAST_MODULE_ABI 1
+// Bump on any change to SlowfastModuleInfo, SocketRegistry, SocketArgs, Socket, IoWait,
+// Task (task.h: host and module share coroutine frames, so their promise layouts must
+// agree) or the probes' Site, Frame and HostApi (core/probe.h).
+// 2: install() also receives the host's probe entry points.
+#define SLOWFAST_MODULE_ABI 2
 #define SLOWFAST_MODULE_ENTRY_NAME "slowfast_module_entry"
 
 extern "C" {
@@ -18,7 +21,10 @@ struct SlowfastModuleInfo {
   const char* name;           // "coop_shim"
   const char* version;        // "1.3"
   const char* summary;        // one line for `slowfast modules`: what it changes
-  void (*install)(slowfast::SocketRegistry* registry);
+  // Called once, before any socket is made. A module cannot see host symbols (it links
+  // with --no-undefined): `host` is how its probes reach the host's recorder; pass it to
+  // slowfast::probe::install.
+  void (*install)(slowfast::SocketRegistry* registry, const slowfast::probe::HostApi* host);
 };
 
 using SlowfastModuleEntry = const SlowfastModuleInfo* (*)();

@@ -1,5 +1,7 @@
 #include "uv_nonblocking/poll_wait.h"
 
+#include "core/probe_recorder.h"
+
 #include <poll.h>
 
 #include <cmath>
@@ -7,8 +9,14 @@
 
 namespace slowfast {
 
-PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s)
-    : fd_(fd), timeout_ms_(static_cast<uint64_t>(std::ceil(timeout_s * 1000))) {
+namespace {
+// The loop hands a ready fd back to its coroutine: everything it runs until its next
+// wait is below this probe.
+constexpr probe::Site kResume{"slowfast", "PollWait::resume"};
+}  // namespace
+
+PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page)
+    : fd_(fd), page_(page), timeout_ms_(static_cast<uint64_t>(std::ceil(timeout_s * 1000))) {
   uv_check(uv_poll_init(loop, poll_.get(), fd), "uv_poll_init");
   poll_.initialised();
   poll_.get()->data = this;
@@ -48,12 +56,15 @@ void PollWait::on_timeout(uv_timer_t* t) {
   self->finish(ready ? "" : "timed out");
 }
 
-// Resuming is the last thing done here: the coroutine may destroy this object.
+// Resuming is the last thing done here: the coroutine may destroy this object (the
+// probe lives on this stack frame, not in the object).
 void PollWait::finish(std::string error) {
   if (!waiter_) return;
   uv_poll_stop(poll_.get());
   uv_timer_stop(timer_.get());
   error_ = std::move(error);
+  probe::dispatch(page_);
+  probe::Scope scope(kResume);
   std::exchange(waiter_, {}).resume();
 }
 

@@ -13,8 +13,9 @@ namespace slowfast {
 
 class PollWait final : public IoWait {
  public:
-  // `timeout_s` bounds each wait, like a Python socket timeout.
-  PollWait(uv_loop_t* loop, int fd, double timeout_s);
+  // `timeout_s` bounds each wait, like a Python socket timeout. `page` is the request the
+  // connection serves: resuming it tells the probes (and the watchdog) which page runs.
+  PollWait(uv_loop_t* loop, int fd, double timeout_s, int page = -1);
   PollWait(const PollWait&) = delete;
   PollWait& operator=(const PollWait&) = delete;
   ~PollWait() = default;  // handles close themselves (UvHandle), before the fd closes
@@ -28,6 +29,7 @@ class PollWait final : public IoWait {
   void finish(std::string error);
 
   int fd_;
+  int page_;
   Want want_ = Want::kRead;
   uint64_t timeout_ms_;
   UvHandle<uv_poll_t> poll_;

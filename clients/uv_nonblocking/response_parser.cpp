@@ -2,7 +2,13 @@
 
 #include <stdexcept>
 
+#include "core/probe.h"
+
 namespace slowfast {
+
+namespace {
+constexpr probe::Site kFeed{"slowfast", "ResponseParser::feed"};  // the "parse" step
+}  // namespace
 
 ResponseParser::ResponseParser(std::size_t max_body) : max_body_(max_body) {
   http_parser_init(&parser_, HTTP_RESPONSE);
@@ -46,6 +52,7 @@ void ResponseParser::check(std::size_t parsed, std::size_t len) {
 
 void ResponseParser::feed(std::string_view data) {
   if (complete_) return;
+  probe::Scope scope(kFeed);
   std::size_t parsed = http_parser_execute(&parser_, &settings_, data.data(), data.size());
   check(parsed, data.size());
 }

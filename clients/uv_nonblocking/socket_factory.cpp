@@ -1,5 +1,6 @@
 #include "uv_nonblocking/socket_factory.h"
 
+#include "core/probe_recorder.h"
 #include "uv_nonblocking/native_tls_socket.h"
 #include "uv_nonblocking/plain_socket.h"
 
@@ -9,7 +10,7 @@ SocketFactory::SocketFactory(ModuleSet set)
     : set_(std::move(set)), base_{"NativeTlsSocket", &NativeTlsSocket::make, "built-in"} {
   for (const LoadedModule& m : set_.modules) {
     installing_ = std::string(m.info().name) + " " + m.info().version;
-    m.info().install(this);
+    m.info().install(this, probe::host_api());
   }
   installing_ = "built-in";
 }

@@ -7,14 +7,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/probe.h"
+
 namespace slowfast {
 
 Fd::~Fd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-TcpConnection::TcpConnection(uv_loop_t* loop, int fd, double timeout_s)
-    : fd_(fd), wait_(loop, fd, timeout_s) {}
+TcpConnection::TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page)
+    : fd_(fd), wait_(loop, fd, timeout_s, page) {}
 
 std::string to_string(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -32,21 +34,32 @@ std::string to_string(const sockaddr_storage& addr) {
 }
 
 namespace {
+constexpr probe::Site kConnect{"slowfast", "TcpConnection::connect"};
+
 [[noreturn]] void fail(const sockaddr_storage& addr, int e) {
   throw std::runtime_error("connect " + to_string(addr) + ": " + std::strerror(e));
 }
 }  // namespace
 
 Task<std::unique_ptr<TcpConnection>> TcpConnection::connect(uv_loop_t* loop, const sockaddr_storage& addr,
-                                                            double timeout_s) {
-  int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) fail(addr, errno);
-  auto conn = std::make_unique<TcpConnection>(loop, fd, timeout_s);
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  socklen_t len = addr.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
-    if (errno != EINPROGRESS) fail(addr, errno);
+                                                            double timeout_s, int page) {
+  std::unique_ptr<TcpConnection> conn;
+  bool in_progress = false;
+  {
+    probe::Scope scope(kConnect);  // the system calls; the wait below is the loop's
+    int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) fail(addr, errno);
+    conn = std::make_unique<TcpConnection>(loop, fd, timeout_s, page);
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    socklen_t len = addr.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
+      if (errno != EINPROGRESS) fail(addr, errno);
+      in_progress = true;
+    }
+  }
+  if (in_progress) {
+    int fd = conn->fd();
     std::string timeout;
     try {
       co_await conn->io().ready(Want::kWrite);

@@ -26,11 +26,12 @@ class Fd {
 class TcpConnection {
  public:
   // Connects to `addr` (a resolved address), each wait bounded by `timeout_s`.
-  // Throws std::runtime_error("connect 127.0.0.1:1: connection refused").
+  // Throws std::runtime_error("connect 127.0.0.1:1: connection refused"). `page`: the
+  // request it serves, for the probes.
   static Task<std::unique_ptr<TcpConnection>> connect(uv_loop_t* loop, const sockaddr_storage& addr,
-                                                      double timeout_s);
+                                                      double timeout_s, int page = -1);
 
-  TcpConnection(uv_loop_t* loop, int fd, double timeout_s);
+  TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page = -1);
   int fd() const { return fd_.get(); }
   IoWait& io() { return wait_; }
 

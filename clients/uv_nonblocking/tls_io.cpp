@@ -12,6 +12,12 @@ namespace slowfast::tls {
 
 namespace {
 
+// The OpenSSL calls themselves: where the CPU of a TLS connection goes.
+constexpr probe::Site kHandshake{"openssl", "SSL_do_handshake"};
+constexpr probe::Site kWrite{"openssl", "SSL_write"};
+constexpr probe::Site kRead{"openssl", "SSL_read"};
+constexpr probe::Site kShutdown{"openssl", "SSL_shutdown"};
+
 std::string last_error(const char* fallback) {
   unsigned long code = 0, last = 0;
   while ((code = ERR_get_error()) != 0) last = code;
@@ -56,23 +62,27 @@ Step classify(SSL* ssl, const char* op, int rc, bool eof_ok) {
 
 Step handshake(SSL* ssl) {
   ERR_clear_error();
+  probe::Scope scope(kHandshake);
   return classify(ssl, "handshake", SSL_do_handshake(ssl), false);
 }
 
 Step write(SSL* ssl, std::span<const char> data) {
   ERR_clear_error();
   int n = static_cast<int>(std::min<std::size_t>(data.size(), 1 << 30));
+  probe::Scope scope(kWrite);
   return classify(ssl, "write", SSL_write(ssl, data.data(), n), false);
 }
 
 Step read(SSL* ssl, std::span<char> buffer) {
   ERR_clear_error();
   int n = static_cast<int>(std::min<std::size_t>(buffer.size(), 1 << 30));
+  probe::Scope scope(kRead);
   return classify(ssl, "read", SSL_read(ssl, buffer.data(), n), true);
 }
 
 Step shutdown(SSL* ssl) {
   ERR_clear_error();
+  probe::Scope scope(kShutdown);
   int rc = SSL_shutdown(ssl);
   if (rc >= 0) return Step{};  // 0: our close_notify is out; we do not wait for theirs
   return classify(ssl, "shutdown", rc, true);

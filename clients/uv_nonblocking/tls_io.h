@@ -8,6 +8,7 @@
 
 #include <openssl/ssl.h>
 
+#include "core/probe.h"
 #include "uv_nonblocking/io_wait.h"
 
 namespace slowfast::tls {
@@ -24,5 +25,13 @@ Step handshake(SSL* ssl);
 Step write(SSL* ssl, std::span<const char> data);
 Step read(SSL* ssl, std::span<char> buffer);  // n == 0 and no want: the peer closed
 Step shutdown(SSL* ssl);
+
+// One step, timed as the socket method `site` that takes it. Cooperative sockets time
+// each step, not the whole method: a probe never spans a co_await (core/probe.h).
+template <typename F>
+Step timed(const probe::Site& site, F step) {
+  probe::Scope scope(site);
+  return step();
+}
 
 }  // namespace slowfast::tls

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -84,6 +85,22 @@ TEST_F(Stages, EveryStageShowsTheStorysVerdicts) {
   EXPECT_EQ(run.stages["cells"].size(), 12u);
   EXPECT_TRUE(fs::exists(dir_ / "out" / "stages.md"));
   EXPECT_TRUE(fs::exists(dir_ / "out" / "environment.md"));
+  // One waterfall per cell, linked from stages.md; the watchdog (on by default, 100 ms)
+  // sees a stall per request in the slow loops and none in the fast ones.
+  std::stringstream md;
+  md << std::ifstream(dir_ / "out" / "stages.md").rdbuf();
+  for (const json& c : run.stages["cells"]) {
+    std::string svg = c["waterfall"];
+    EXPECT_TRUE(fs::exists(dir_ / "out" / svg)) << svg;
+    EXPECT_NE(md.str().find("(" + svg + ")"), std::string::npos) << svg;
+    if (c["variant"] != "uv-nonblocking") continue;
+    if (c["verdict"] == "slow") {
+      EXPECT_GE(c["stalls"], 7) << c.dump();
+    } else if (c["verdict"] == "fast") {
+      EXPECT_EQ(c["stalls"], 0) << c.dump();
+    }
+  }
+  EXPECT_NE(run.output.find("Loop stalls (watchdog"), std::string::npos) << run.output;
 }
 
 TEST_F(Stages, StageZeroDependsOnWhatIsInstalled) {

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "observe/watchdog_report.h"
+#include "observe/waterfall.h"
+
 namespace slowfast::lab {
 namespace fs = std::filesystem;
 
@@ -25,6 +28,33 @@ void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+bool watchdog_ran(const LabResult& r) {
+  for (const Cell& c : r.cells)
+    if (c.result.watchdog.enabled) return true;
+  return false;
+}
+
+// Beneath the first-read table: what the watchdog saw in each loop.
+std::string render_stalls(const LabResult& r) {
+  std::string out = "\nLoop stalls (watchdog, uv-nonblocking cells):\n\n| stage | runtime | stalls |\n|---|---|---|\n";
+  double threshold_ms = 0;
+  for (const Cell& c : r.cells) {
+    if (!c.result.watchdog.enabled) continue;
+    threshold_ms = c.result.watchdog.threshold_s * 1000;
+    out += fmt::format("| {} | {} | {} |\n", c.stage, c.runtime_label(),
+                       stall_summary(c.result.watchdog, c.result.total_s));
+  }
+  return out + fmt::format("\nA stall: the loop made no progress for more than {:g} ms.\n", threshold_ms);
+}
+
+std::string render_waterfall_links(const LabResult& r) {
+  std::string out = "\n## Waterfalls\n\n";
+  for (const Cell& c : r.cells)
+    out += fmt::format("- stage {} {} {}: [{}]({})\n", c.stage, to_string(c.variant), c.runtime_label(),
+                       c.waterfall_file(), c.waterfall_file());
+  return out;
 }
 
 }  // namespace
@@ -68,6 +98,7 @@ std::string render_tables(const LabResult& r) {
              ? fmt::format("\nAll {} verdicts match the story.\n", r.cells.size())
              : fmt::format("\n{} of {} verdicts differ from the story (✗ above).\n", differ,
                            r.cells.size());
+  if (watchdog_ran(r)) out += render_stalls(r);
   return out;
 }
 
@@ -84,7 +115,10 @@ nlohmann::json to_json(const LabResult& r) {
                      {"expected", to_string(c.expected)},
                      {"valid", c.result.valid_pages.size()},
                      {"invalid", c.result.invalid_pages.size()},
-                     {"threads", c.result.threads}});
+                     {"threads", c.result.threads},
+                     {"waterfall", c.waterfall_file()},
+                     {"stalls", c.result.watchdog.stalls.size()},
+                     {"blocked_s", std::round(c.result.watchdog.total_blocked_s() * 1000) / 1000}});
   }
   return {{"n", r.n}, {"delay_s", r.delay_s}, {"environment", r.environment}, {"cells", cells}};
 }
@@ -97,8 +131,11 @@ void write_results(const LabResult& r, const fs::path& dir, const std::string& c
   write_file(dir / "stages.md",
              fmt::format("# Stage results\n\nProduced by `{}` on {} ({}; see environment.md).\n\n{}",
                          command, r.environment.at("date"), r.environment.at("cpu"),
-                         render_tables(r)));
+                         render_tables(r) + render_waterfall_links(r)));
   write_file(dir / "stages.json", to_json(r).dump(2) + "\n");
+  for (const Cell& c : r.cells)
+    write_file(dir / c.waterfall_file(),
+               render_waterfall_svg(c.result, waterfall_caption(c.result, fmt::format("stage {}", c.stage))));
 }
 
 }  // namespace slowfast::lab

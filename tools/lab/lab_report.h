@@ -13,15 +13,17 @@ namespace slowfast::lab {
 // "1.004 s  1.00x  fast ✓" or "... slow ✗ expected fast".
 std::string cell_text(const Cell& cell);
 
-// The stage table (stage | modules | py27 | py37), stage 0's three variants, and the
-// verdict check, as Markdown (which also reads well in a terminal).
+// The stage table (stage | modules | py27 | py37), stage 0's three variants, the
+// verdict check and, when the watchdog ran, one stall line per cell beneath - as
+// Markdown (which also reads well in a terminal).
 std::string render_tables(const LabResult& result);
 
 // {"n","delay_s","environment":{...},"cells":[{"stage","runtime","variant","modules",
 //  "total_s","ratio","verdict","expected","valid","invalid","threads"}]}
 nlohmann::json to_json(const LabResult& result);
 
-// Writes stages.md, stages.json and environment.md into `dir`.
+// Writes stages.md, stages.json, environment.md and one waterfall SVG per cell
+// (Cell::waterfall_file, linked from stages.md) into `dir`.
 void write_results(const LabResult& result, const std::filesystem::path& dir,
                    const std::string& command);
 

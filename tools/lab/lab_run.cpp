@@ -69,6 +69,7 @@ Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Varian
   spec.timeout_s = o.timeout_s;
   spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
   spec.module_path = plan.module_path;
+  if (variant == Variant::kUvNonblocking) spec.watchdog_ms = o.watchdog_ms;
   SocketFactory factory(load_module_path(spec.module_path));
 
   Cell cell;
@@ -86,6 +87,10 @@ Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Varian
 }
 
 }  // namespace
+
+std::string Cell::waterfall_file() const {
+  return fmt::format("waterfall-stage{}-{}.svg", stage, runtime_matters ? to_string(runtime) : to_string(variant));
+}
 
 bool LabResult::all_match() const {
   for (const Cell& c : cells)

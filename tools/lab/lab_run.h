@@ -17,6 +17,9 @@ struct LabOptions {
   int n = 10;
   double delay_s = 1;
   double timeout_s = 30;
+  // The loop-stall watchdog on every uv-nonblocking cell (the others have no loop to
+  // block); 0 = off.
+  double watchdog_ms = 100;
   std::filesystem::path labs_dir;   // labs/: stageN/{README.md,requirements.txt,expected.txt}
   std::filesystem::path build_dir;  // build/: bin/, modules/ (the store), lab-certs/, labs/
   // Stage 0 is the host: $SLOWFAST_PATH when set, else the system module directory.
@@ -34,6 +37,8 @@ struct Cell {
   double ratio() const { return result.delay_s > 0 ? result.total_s / result.delay_s : 0; }
   bool matches() const { return result.verdict == expected; }
   std::string runtime_label() const { return runtime_matters ? to_string(runtime) : "any"; }
+  // "waterfall-stage2-py37.svg"; stage 0's httplib variants: "waterfall-stage0-blocking.svg".
+  std::string waterfall_file() const;
 };
 
 struct LabResult {

@@ -26,9 +26,9 @@ class BlockingTlsSocket : public Socket {
  private:
   // Blocks the calling thread until the fd is ready; throws after the timeout.
   void wait_blocking(Want want) const;
-  // Repeats `step` until it needs no wait, blocking in between.
+  // Repeats `step` until it needs no wait, blocking in between; timed as `site`.
   template <typename Step>
-  tls::Step until_done(Step step) const;
+  tls::Step until_done(const probe::Site& site, Step step) const;
 
   SslPtr ssl_;
   int fd_;

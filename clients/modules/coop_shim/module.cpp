@@ -5,7 +5,8 @@
 
 namespace {
 
-void install(slowfast::SocketRegistry* registry) {
+void install(slowfast::SocketRegistry* registry, const slowfast::probe::HostApi* host) {
+  slowfast::probe::install(host);
   registry->patch("BlockingTlsSocket", "CoopShim", &slowfast::CoopShim::make);
 }
 

@@ -3,7 +3,7 @@
 #include "uv_nonblocking/module_abi.h"
 
 namespace {
-void install(slowfast::SocketRegistry*) { __builtin_trap(); }
+void install(slowfast::SocketRegistry*, const slowfast::probe::HostApi*) { __builtin_trap(); }
 const SlowfastModuleInfo kInfo{SLOWFAST_MODULE_ABI + 98, "wrong_abi", "1.0", "never installed", &install};
 }  // namespace
 

@@ -1,0 +1,231 @@
+// The tools that find the culprit (issue 5), against the real delay server (delay
+// 0.25 s, N = 8), through the CLI: --profile, --watchdog, --trace, --waterfall.
+// Timing checks are ratios of the delay with wide margins (DESIGN.md).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_process.h"
+#include "server_process.h"
+
+namespace slowfast::testing {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kN = 8;
+constexpr double kDelay = 0.25;
+
+struct FetchRun {
+  CliResult cli;
+  json j;
+};
+
+class Observe : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<ServerProcess>();
+    char tmpl[] = "/tmp/slowfast-observe-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    make_env("none", {});
+    make_env("blocking_tls", {"blocking_tls-1.0.so"});
+    make_env("shim12", {"blocking_tls-1.0.so", "coop_shim-1.2.so"});
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static void make_env(const std::string& name, const std::vector<std::string>& files) {
+    fs::create_directories(dir_ / name);
+    for (const auto& f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, dir_ / name / f);
+  }
+
+  // `slowfast fetch -n 8 --url /delay/0.25 --modules ENV --runtime RT ARGS --json F`.
+  static FetchRun fetch(const std::string& env, const std::string& runtime, std::vector<std::string> args) {
+    fs::path file = dir_ / ("run-" + std::to_string(runs_++) + ".json");
+    std::vector<std::string> all = {"fetch", "-n", std::to_string(kN), "--url", server_->https_url("/delay/0.25"),
+                                    "--modules", (dir_ / env).string(), "--runtime", runtime,
+                                    "--json", file.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    FetchRun r{run_slowfast(all), nullptr};
+    if (fs::exists(file)) r.j = json::parse(std::ifstream(file));
+    return r;
+  }
+
+  static std::unique_ptr<ServerProcess> server_;
+  static fs::path dir_;
+  static int runs_;
+};
+std::unique_ptr<ServerProcess> Observe::server_;
+fs::path Observe::dir_;
+int Observe::runs_ = 0;
+
+bool is_socket_method(const std::string& name) { return name.find("Socket::") != std::string::npos ||
+                                                         name.find("CoopShim::") != std::string::npos; }
+
+// The profile row with the most cumulative time among those called from a socket method.
+json top_under_socket(const json& profile) {
+  for (const json& row : profile) {  // sorted by cumtime
+    const auto path = row["path"].get<std::vector<std::string>>();
+    if (path.size() >= 2 && is_socket_method(path[path.size() - 2])) return row;
+  }
+  return nullptr;
+}
+
+void expect_slow_run_names_the_poll(const FetchRun& r, const std::string& method) {
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  ASSERT_TRUE(r.j.contains("profile")) << r.cli.out;
+  json top = top_under_socket(r.j["profile"]);
+  ASSERT_FALSE(top.is_null()) << r.cli.out;
+  auto path = top["path"].get<std::vector<std::string>>();
+  EXPECT_EQ(path.back(), "poll") << r.cli.out;
+  EXPECT_EQ(path[path.size() - 2], "BlockingTlsSocket::" + method) << r.cli.out;
+  EXPECT_EQ(top["module"], "blocking_tls");
+  EXPECT_GT(top["cumtime"].get<double>(), kN / 2.0 * kDelay) << "most of the run is spent in that poll";
+  // The table as printed shows the same row.
+  EXPECT_NE(r.cli.out.find("BlockingTlsSocket::" + method + " -> poll  [blocking_tls]"), std::string::npos)
+      << r.cli.out;
+}
+
+TEST_F(Observe, SlowPy37ProfileTopsWithPollUnderRecvInto) {
+  expect_slow_run_names_the_poll(fetch("shim12", "py37", {"--profile"}), "recv_into");
+}
+
+TEST_F(Observe, SlowPy27ProfileTopsWithPollUnderRecv) {
+  expect_slow_run_names_the_poll(fetch("blocking_tls", "py27", {"--profile"}), "recv");
+}
+
+TEST_F(Observe, FastProfileSpendsItsTimeWaitingInTheLoop) {
+  FetchRun r = fetch("none", "py37", {"--profile"});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  const json& rows = r.j["profile"];
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["path"], json::array({"uv_run"}));
+  EXPECT_EQ(rows[1]["path"], json::array({"uv_run", "loop wait (epoll)"})) << r.cli.out;
+  EXPECT_GT(rows[1]["cumtime"].get<double>(), 0.5 * kDelay);
+  for (const json& row : rows) EXPECT_NE(row["path"].back(), "poll") << row;
+}
+
+TEST_F(Observe, WatchdogNamesTheModuleInEveryStallOfASlowRun) {
+  FetchRun r = fetch("shim12", "py37", {"--watchdog", "100"});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  const json& stalls = r.j["watchdog"]["stalls"];
+  EXPECT_GE(stalls.size(), static_cast<size_t>(kN - 1)) << r.cli.out;
+  std::set<int> pages;
+  for (const json& s : stalls) {
+    EXPECT_EQ(s["culprit"], "blocking_tls: BlockingTlsSocket::recv_into -> poll") << s;
+    EXPECT_GT(s["length"].get<double>(), 0.6 * kDelay) << s;
+    EXPECT_LT(s["length"].get<double>(), 2.0 * kDelay) << s;
+    pages.insert(s["page"].get<int>());
+  }
+  EXPECT_GE(pages.size(), static_cast<size_t>(kN - 1)) << "one stall per page";
+  EXPECT_NE(r.cli.out.find("Summary: "), std::string::npos) << r.cli.out;
+  EXPECT_NE(r.cli.out.find("in blocking_tls: BlockingTlsSocket::recv_into -> poll"), std::string::npos);
+}
+
+TEST_F(Observe, WatchdogSeesNoStallInAFastRun) {
+  for (const char* env : {"none", "shim12"}) {
+    FetchRun r = fetch(env, env == std::string("none") ? "py37" : "py27", {"--watchdog", "100"});
+    ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+    EXPECT_EQ(r.j["verdict"], "fast");
+    EXPECT_TRUE(r.j["watchdog"]["stalls"].empty()) << r.j["watchdog"];
+    EXPECT_NE(r.cli.out.find("no stall"), std::string::npos) << r.cli.out;
+  }
+}
+
+// The SVG parsed by a parser nobody here wrote (python3's xml.etree): N bars, each
+// spanning its request's start..done from the --json timeline.
+TEST_F(Observe, WaterfallSvgMatchesTheJsonTimeline) {
+  fs::path svg = dir_ / "slow.svg";
+  FetchRun r = fetch("shim12", "py37", {"--waterfall", svg.string()});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  std::string check =
+      "python3 -c \"import sys, xml.etree.ElementTree as ET; "
+      "ns='{http://www.w3.org/2000/svg}'; root=ET.parse(sys.argv[1]).getroot(); "
+      "bars=[g for g in root.iter(ns+'g') if g.get('class')=='bar']; print(len(bars)); "
+      "[print(g.get('data-page'), min(float(r.get('data-from')) for r in g.iter(ns+'rect')), "
+      "max(float(r.get('data-to')) for r in g.iter(ns+'rect'))) for g in bars]\" " + svg.string();
+  FILE* p = popen(check.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  int bars = 0;
+  ASSERT_EQ(fscanf(p, "%d", &bars), 1);
+  EXPECT_EQ(bars, kN);
+  for (int i = 0; i < bars; ++i) {
+    int page;
+    double from, to;
+    ASSERT_EQ(fscanf(p, "%d %lf %lf", &page, &from, &to), 3);
+    const json& t = r.j["requests"][static_cast<size_t>(page)]["t"];
+    EXPECT_NEAR(from, t["start"].get<double>(), 2e-6) << page;
+    EXPECT_NEAR(to, t["done"].get<double>(), 2e-6) << page;
+  }
+  EXPECT_EQ(pclose(p), 0);
+}
+
+TEST_F(Observe, WaterfallTextShowsOneBarPerPage) {
+  FetchRun r = fetch("none", "py37", {"--waterfall-text"});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  for (int i = 0; i < kN; ++i)
+    EXPECT_NE(r.cli.out.find("page   " + std::to_string(i) + " |"), std::string::npos) << r.cli.out;
+  EXPECT_NE(r.cli.out.find("uv-nonblocking | py37 | modules: none"), std::string::npos) << r.cli.out;
+}
+
+// Per page, the trace's events come in the order they happen, and a slow run reads
+// "send, block, recv": no other page sends between one page's send and its response.
+TEST_F(Observe, TraceIsInEventOrderPerPage) {
+  FetchRun r = fetch("shim12", "py37", {"--trace", "--watchdog", "100"});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
+  const std::vector<std::string> order = {"started", "connected", "handshake done", "request sent", "first byte",
+                                          "response done"};
+  std::map<int, size_t> next;  // page -> index of the next expected event
+  std::istringstream lines(r.cli.err);
+  double last_t = 0;
+  int sending = -1, blocks = 0;
+  for (std::string line; std::getline(lines, line);) {
+    double t;
+    int page;
+    char what[200] = "";
+    if (sscanf(line.c_str(), "%lf s page %d %199[^\n]", &t, &page, what) != 3) continue;
+    std::string w = what;
+    w = w.substr(w.find_first_not_of(' '));
+    EXPECT_GE(t, last_t) << line;
+    last_t = t;
+    if (w.rfind("LOOP BLOCKED", 0) == 0) {
+      EXPECT_EQ(page, sending) << "the loop blocks on the page that just sent: " << line;
+      ++blocks;
+      continue;
+    }
+    ASSERT_LT(next[page], order.size()) << line;
+    EXPECT_EQ(w.rfind(order[next[page]], 0), 0u) << "expected '" << order[next[page]] << "': " << line;
+    ++next[page];
+    if (w.rfind("request sent", 0) == 0) {
+      EXPECT_EQ(sending, -1) << "send, block, recv: one page at a time: " << line;
+      sending = page;
+    }
+    if (w.rfind("response done", 0) == 0) {
+      EXPECT_NE(w.find("GET /delay/0.25?page=" + std::to_string(page) + " 200 "), std::string::npos) << line;
+      sending = -1;
+    }
+  }
+  EXPECT_EQ(next.size(), static_cast<size_t>(kN));
+  for (const auto& [page, k] : next) EXPECT_EQ(k, order.size()) << "page " << page;
+  EXPECT_GE(blocks, kN - 1);
+}
+
+TEST_F(Observe, ProfileAndWatchdogNeedTheLoopVariant) {
+  CliResult r = run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--variant", "blocking",
+                              "--profile"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("only --variant uv-nonblocking"), std::string::npos) << r.err;
+  EXPECT_EQ(run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--watchdog", "0"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--watchdog", "x"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace slowfast::testing

@@ -1,0 +1,49 @@
+#include "watchdog_report.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace slowfast {
+namespace {
+
+double share(const WatchdogReport& w, double wall_s) { return wall_s > 0 ? 100 * w.total_blocked_s() / wall_s : 0; }
+
+std::string most_common_culprit(const WatchdogReport& w) {
+  std::map<std::string, int> count;
+  for (const Stall& s : w.stalls) ++count[s.culprit];
+  std::string best;
+  int most = 0;
+  for (const auto& [culprit, k] : count)
+    if (k > most) best = culprit, most = k;
+  return best;
+}
+
+}  // namespace
+
+std::string render_watchdog(const WatchdogReport& w, double wall_s) {
+  std::string out = fmt::format("Loop-stall watchdog (threshold {:g} ms): ", w.threshold_s * 1000);
+  if (w.stalls.empty())
+    return out + fmt::format("no stall; the loop never went {:g} ms without progress\n", w.threshold_s * 1000);
+  out += fmt::format("{} stall{}\n", w.stalls.size(), w.stalls.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < w.stalls.size(); ++i) {
+    const Stall& s = w.stalls[i];
+    std::string page = s.page >= 0 ? fmt::format("page {}", s.page) : "no page";
+    out += fmt::format("  stall {:>3}: {:.3f} s blocked from {:.3f} s, {}, in {}\n", i + 1, s.length_s,
+                       s.start_s, page, s.culprit);
+  }
+  out += fmt::format("Summary: {} stall{}, {:.3f} s blocked in all, longest {:.3f} s, loop blocked {:.1f} % of the "
+                     "run's {:.3f} s\n",
+                     w.stalls.size(), w.stalls.size() == 1 ? "" : "s", w.total_blocked_s(), w.longest_s(), share(w, wall_s), wall_s);
+  return out;
+}
+
+std::string stall_summary(const WatchdogReport& w, double wall_s) {
+  if (!w.enabled) return "-";
+  if (w.stalls.empty()) return "no stall";
+  return fmt::format("{} stall{}, {:.2f} s blocked ({:.0f} %), longest {:.3f} s, in {}", w.stalls.size(),
+                     w.stalls.size() == 1 ? "" : "s", w.total_blocked_s(), share(w, wall_s), w.longest_s(),
+                     most_common_culprit(w));
+}
+
+}  // namespace slowfast
