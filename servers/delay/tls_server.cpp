@@ -35,10 +35,14 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   // Idle keep-alive connections give their 34 KB of record buffers back.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
-  // Every lab request is a new connection with a full handshake (PERF.md): session
-  // tickets would be issued and never used (they cost ~15 % of a handshake), and a
-  // server-side session cache would only hold memory.
-  SSL_CTX_set_num_tickets(ctx.get(), 0);
+  // Every lab request is a new connection with a full handshake (PERF.md), so a
+  // server-side session cache would only hold memory. One TLS 1.3 ticket stays: it is
+  // never used, but it is data the server sends the moment the client's Finished
+  // arrives, and that carries the ACK a client without TCP_NODELAY waits for before its
+  // request leaves (Nagle); with no ticket that request waits for a delayed ACK.
+  // Measured with h2load (new connection per request): 0 tickets 1640-1880 conn/s,
+  // 1 ticket 2660-3000 conn/s, the default 2 tickets 2350-2480 conn/s.
+  SSL_CTX_set_num_tickets(ctx.get(), 1);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   return ctx;
 }
