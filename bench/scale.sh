@@ -80,10 +80,20 @@ cpu_s() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(awk '{print $14+$
 rss_kb() { local m=0; for p in $(tree_pids "$1"); do r=$(awk '/VmHWM/{print $2}' /proc/$p/status); m=$((m + r)); done; echo "$m"; }
 hz=$(getconf CLK_TCK)
 
+# Thousands of closed loopback connections sit in TIME_WAIT for 60 s and make the next
+# run's connect() hunt for free ports: every run starts from a settled machine.
+settle() {
+  for _ in $(seq 90); do
+    [[ $(ss -tan state time-wait 2>/dev/null | wc -l) -lt 1000 ]] && return
+    sleep 1
+  done
+}
+
 # run NAME PID PORT -- h2load args...: prints one markdown row.
 run() {
   local name=$1 pid=$2 port=$3; shift 4
   local before after out
+  settle
   before=$(cpu_s "$pid")
   out=$(h2load --h1 "$@" "https://127.0.0.1:$port${path}" 2>&1)
   after=$(cpu_s "$pid")
@@ -119,5 +129,6 @@ header='| server | requests | 2xx | wall s | req/s | slowest request | server CP
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r);" \
        "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1)."
-  echo "Client (h2load) and servers share the same cores; peak RSS is the high-water mark since each server started."
+  echo "Client (h2load) and servers share the same cores; peak RSS is the high-water mark since each server started;"
+  echo "each run waits for the previous runs' TIME_WAIT sockets to drain first."
 } | tee ${OUT:+"$OUT"}
