@@ -55,6 +55,7 @@ uninstall-modules:
 
 bench: build
 	$(BUILD_DIR)/bin/slowfast-bench-server
+	$(BUILD_DIR)/bin/slowfast-bench-observe
 
 scale: build
 	scripts/setup --bench
