@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/openssl_ptr.h"
+
 namespace slowfast::tls {
 
 namespace {
@@ -17,15 +19,6 @@ constexpr probe::Site kHandshake{"openssl", "SSL_do_handshake"};
 constexpr probe::Site kWrite{"openssl", "SSL_write"};
 constexpr probe::Site kRead{"openssl", "SSL_read"};
 constexpr probe::Site kShutdown{"openssl", "SSL_shutdown"};
-
-std::string last_error(const char* fallback) {
-  unsigned long code = 0, last = 0;
-  while ((code = ERR_get_error()) != 0) last = code;
-  if (last == 0) return fallback;
-  char buf[256];
-  ERR_error_string_n(last, buf, sizeof buf);
-  return buf;
-}
 
 [[noreturn]] void fail(SSL* ssl, const char* op, int err) {
   long verify = SSL_get_verify_result(ssl);
@@ -40,7 +33,7 @@ std::string last_error(const char* fallback) {
     ERR_clear_error();
     throw std::runtime_error(std::string("TLS ") + op + ": " + why);
   }
-  throw std::runtime_error(std::string("TLS ") + op + ": " + last_error("TLS error"));
+  throw std::runtime_error(std::string("TLS ") + op + ": " + openssl_error("TLS error"));
 }
 
 // Turns an OpenSSL return code into a Step, or throws.
