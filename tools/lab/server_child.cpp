@@ -79,12 +79,14 @@ ServerChild::ServerChild(const fs::path& server_binary, const fs::path& certs_di
     }
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = -1;
+      g_child = -1;
       throw std::runtime_error("the delay server did not start: " + slurp(log));
     }
   }
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+  g_child = -1;
   throw std::runtime_error("the delay server was not ready within 10 s: " + slurp(log));
 }
 
