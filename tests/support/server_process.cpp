@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +17,6 @@
 #include <gtest/gtest.h>
 
 #include "core/lab_certs.h"
-
-extern char** environ;
 
 namespace slowfast::testing {
 namespace fs = std::filesystem;
@@ -51,15 +49,24 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: a test that dies (a
+  // ctest timeout, a crash) takes its server with it. The child only makes
+  // async-signal-safe calls before exec. The signal follows the forking thread: tests
+  // make their servers on the main thread.
   std::string err_log = dir_ + "/stderr";
-  posix_spawn_file_actions_addopen(&actions, 2, err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
+  pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("cannot start " + args[0]);
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(0);
+    int out = open("/dev/null", O_WRONLY);
+    int err = open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
 
   static const std::regex line(R"(https=[^ ]*:(\d+) http=[^ ]*:(\d+))");
   for (auto deadline = std::chrono::steady_clock::now() + 10s;
