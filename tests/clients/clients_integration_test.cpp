@@ -12,9 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_process.h"
+#include "fetch_fixture.h"
 #include "core/lab_certs.h"
-#include "server_process.h"
 
 namespace slowfast::testing {
 namespace {
@@ -24,52 +23,21 @@ using nlohmann::json;
 constexpr int kN = 8;
 constexpr double kDelay = 0.25;
 
-struct Fetch {
-  CliResult cli;
-  json j;  // the --json document (null when none was written)
-};
+using Fetch = FetchRun;
 
 class Clients : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>();
-    char tmpl[] = "/tmp/slowfast-envs-XXXXXX";
-    envs_ = mkdtemp(tmpl);
-    // The stage environments of STORY.md: which module files are "installed".
-    make_env("none", {});
-    make_env("blocking_tls", {"blocking_tls-1.0.so"});
-    make_env("shim12", {"blocking_tls-1.0.so", "coop_shim-1.2.so"});
-    make_env("shim13", {"blocking_tls-1.0.so", "coop_shim-1.3.so"});
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    std::error_code ec;
-    fs::remove_all(envs_, ec);
-  }
-  static void make_env(const std::string& name, std::vector<std::string> files) {
-    fs::create_directories(envs_ / name);
-    for (const auto& f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, envs_ / name / f);
-  }
-  static std::string env(const std::string& name) { return (envs_ / name).string(); }
-  static std::string delay_url() { return server_->https_url("/delay/0.25"); }
-
-  // `slowfast fetch -n 8 ARGS --json F`, with F parsed.
-  static Fetch fetch(std::vector<std::string> args, std::vector<std::string> environment = {}) {
-    fs::path file = envs_ / ("run-" + std::to_string(runs_++) + ".json");
-    std::vector<std::string> all = {"fetch", "-n", std::to_string(kN), "--json", file.string()};
-    all.insert(all.end(), args.begin(), args.end());
-    Fetch f{run_slowfast(all, environment), nullptr};
-    if (fs::exists(file)) f.j = json::parse(std::ifstream(file));
-    return f;
+  static void SetUpTestSuite() { lab_ = std::make_unique<FetchFixture>(); }
+  static void TearDownTestSuite() { lab_.reset(); }
+  static std::string env(const std::string& name) { return lab_->env(name); }
+  static std::string delay_url() { return lab_->server().https_url("/delay/0.25"); }
+  static Fetch fetch(const std::vector<std::string>& args, const std::vector<std::string>& environment = {}) {
+    return lab_->fetch(kN, args, environment);
   }
 
-  static std::unique_ptr<ServerProcess> server_;
-  static fs::path envs_;
-  static int runs_;
+  static std::unique_ptr<FetchFixture> lab_;
 };
-std::unique_ptr<ServerProcess> Clients::server_;
-fs::path Clients::envs_;
-int Clients::runs_ = 0;
+std::unique_ptr<FetchFixture> Clients::lab_;
 
 // Each page was asked for and came back with its own id: checked, not just counted.
 void expect_every_page_valid(const Fetch& f) {
@@ -185,7 +153,7 @@ TEST_F(Clients, TimelineIsInOrder) {
 
 TEST_F(Clients, PlainHttpIsFastWhateverIsInstalled) {
   for (const char* runtime : {"py27", "py37"}) {
-    Fetch f = fetch({"--url", server_->http_url("/delay/0.25"), "--runtime", runtime, "--modules", env("shim12")});
+    Fetch f = fetch({"--url", lab_->server().http_url("/delay/0.25"), "--runtime", runtime, "--modules", env("shim12")});
     expect_every_page_valid(f);
     expect_fast(f);
     EXPECT_EQ(f.j["requests"][0]["socket_class"], "PlainSocket");
@@ -193,7 +161,7 @@ TEST_F(Clients, PlainHttpIsFastWhateverIsInstalled) {
 }
 
 TEST_F(Clients, WrongCaMakesEveryRequestInvalid) {
-  fs::path other = envs_ / "other-ca";
+  fs::path other = lab_->dir() / "other-ca";
   ensure_lab_certs(other);
   for (const char* variant : {"blocking", "uv-threadpool", "uv-nonblocking"}) {
     Fetch f = fetch({"--url", delay_url(), "--variant", variant, "--cacert", (other / "ca.pem").string()});
@@ -208,7 +176,7 @@ TEST_F(Clients, WrongCaMakesEveryRequestInvalid) {
 
 // The client's default CA comes from SLOWFAST_CERTS: point it at another CA.
 TEST_F(Clients, InsecureSkipsVerification) {
-  fs::path other = envs_ / "other-ca";
+  fs::path other = lab_->dir() / "other-ca";
   ensure_lab_certs(other);
   std::string certs = "SLOWFAST_CERTS=" + other.string();
   EXPECT_EQ(fetch({"--url", delay_url()}, {certs}).cli.exit_code, 1);
@@ -238,8 +206,8 @@ TEST_F(Clients, ServerDownIsAClearErrorPerRequest) {
 }
 
 TEST_F(Clients, BadModuleFileStopsTheRun) {
-  fs::create_directories(envs_ / "broken");
-  std::ofstream(envs_ / "broken" / "pyopenssl-23.0.so") << "not a shared library\n";
+  fs::create_directories(lab_->dir() / "broken");
+  std::ofstream(lab_->dir() / "broken" / "pyopenssl-23.0.so") << "not a shared library\n";
   Fetch f = fetch({"--url", delay_url(), "--modules", env("broken")});
   EXPECT_EQ(f.cli.exit_code, 2);
   EXPECT_NE(f.cli.err.find("bad module"), std::string::npos) << f.cli.err;

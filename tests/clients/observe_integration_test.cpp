@@ -11,8 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_process.h"
-#include "server_process.h"
+#include "fetch_fixture.h"
 
 namespace slowfast::testing {
 namespace {
@@ -22,50 +21,22 @@ using nlohmann::json;
 constexpr int kN = 8;
 constexpr double kDelay = 0.25;
 
-struct FetchRun {
-  CliResult cli;
-  json j;
-};
-
 class Observe : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>();
-    char tmpl[] = "/tmp/slowfast-observe-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    make_env("none", {});
-    make_env("blocking_tls", {"blocking_tls-1.0.so"});
-    make_env("shim12", {"blocking_tls-1.0.so", "coop_shim-1.2.so"});
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  static void make_env(const std::string& name, const std::vector<std::string>& files) {
-    fs::create_directories(dir_ / name);
-    for (const auto& f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, dir_ / name / f);
-  }
+  static void SetUpTestSuite() { lab_ = std::make_unique<FetchFixture>(); }
+  static void TearDownTestSuite() { lab_.reset(); }
 
   // `slowfast fetch -n 8 --url /delay/0.25 --modules ENV --runtime RT ARGS --json F`.
   static FetchRun fetch(const std::string& env, const std::string& runtime, std::vector<std::string> args) {
-    fs::path file = dir_ / ("run-" + std::to_string(runs_++) + ".json");
-    std::vector<std::string> all = {"fetch", "-n", std::to_string(kN), "--url", server_->https_url("/delay/0.25"),
-                                    "--modules", (dir_ / env).string(), "--runtime", runtime,
-                                    "--json", file.string()};
+    std::vector<std::string> all = {"--url", lab_->server().https_url("/delay/0.25"), "--modules",
+                                    lab_->env(env), "--runtime", runtime};
     all.insert(all.end(), args.begin(), args.end());
-    FetchRun r{run_slowfast(all), nullptr};
-    if (fs::exists(file)) r.j = json::parse(std::ifstream(file));
-    return r;
+    return lab_->fetch(kN, all);
   }
 
-  static std::unique_ptr<ServerProcess> server_;
-  static fs::path dir_;
-  static int runs_;
+  static std::unique_ptr<FetchFixture> lab_;
 };
-std::unique_ptr<ServerProcess> Observe::server_;
-fs::path Observe::dir_;
-int Observe::runs_ = 0;
+std::unique_ptr<FetchFixture> Observe::lab_;
 
 bool is_socket_method(const std::string& name) { return name.find("Socket::") != std::string::npos ||
                                                          name.find("CoopShim::") != std::string::npos; }
@@ -143,7 +114,7 @@ TEST_F(Observe, WatchdogSeesNoStallInAFastRun) {
 // The SVG parsed by a parser nobody here wrote (python3's xml.etree): N bars, each
 // spanning its request's start..done from the --json timeline.
 TEST_F(Observe, WaterfallSvgMatchesTheJsonTimeline) {
-  fs::path svg = dir_ / "slow.svg";
+  fs::path svg = lab_->dir() / "slow.svg";
   FetchRun r = fetch("shim12", "py37", {"--waterfall", svg.string()});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   std::string check =
@@ -219,12 +190,12 @@ TEST_F(Observe, TraceIsInEventOrderPerPage) {
 }
 
 TEST_F(Observe, ProfileAndWatchdogNeedTheLoopVariant) {
-  CliResult r = run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--variant", "blocking",
+  CliResult r = run_slowfast({"fetch", "--url", lab_->server().https_url("/delay/0.25"), "--variant", "blocking",
                               "--profile"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("only --variant uv-nonblocking"), std::string::npos) << r.err;
-  EXPECT_EQ(run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--watchdog", "0"}).exit_code, 2);
-  EXPECT_EQ(run_slowfast({"fetch", "--url", server_->https_url("/delay/0.25"), "--watchdog", "x"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", lab_->server().https_url("/delay/0.25"), "--watchdog", "0"}).exit_code, 2);
+  EXPECT_EQ(run_slowfast({"fetch", "--url", lab_->server().https_url("/delay/0.25"), "--watchdog", "x"}).exit_code, 2);
 }
 
 }  // namespace

@@ -10,17 +10,12 @@
 
 #include "raw_client.h"
 #include "server_process.h"
+#include "stopwatch.h"
 
 namespace slowfast::testing {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 class BadInput : public ::testing::Test {
  protected:
   // Short timeouts so that the slow-client cases finish quickly.

@@ -14,17 +14,12 @@
 
 #include "raw_client.h"
 #include "server_process.h"
+#include "stopwatch.h"
 
 namespace slowfast::testing {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 std::unique_ptr<httplib::SSLClient> tls_client(const ServerProcess& s) {
   auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", s.https_port());
   c->set_ca_cert_path(lab_ca_file().c_str());
