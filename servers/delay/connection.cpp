@@ -289,7 +289,9 @@ void Connection::write_raw(std::string data) {
   w.release();  // freed by on_write_cb
 }
 
-std::string Connection::peer_address() {
+const std::string& Connection::peer_address() {
+  // Looked up once per connection (a getpeername call), not once per request.
+  if (!peer_.empty()) return peer_;
   sockaddr_storage addr{};
   int len = sizeof addr;
   char ip[64] = "?";
@@ -299,7 +301,8 @@ std::string Connection::peer_address() {
     else
       uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), ip, sizeof ip);
   }
-  return ip;
+  peer_ = ip;
+  return peer_;
 }
 
 void Connection::drain() {

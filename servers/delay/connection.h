@@ -67,7 +67,7 @@ class Connection {
   void close_gracefully();
   void send(const char* data, size_t len);
   void write_raw(std::string data);
-  std::string peer_address();
+  const std::string& peer_address();
 
   static void on_alloc(uv_handle_t*, size_t, uv_buf_t* buf);
   static void on_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
@@ -91,6 +91,7 @@ class Connection {
   std::string pending_out_;  // ciphertext on its way from the TLS session to write_raw
   State state_ = State::kIdle;
   Response response_;
+  std::string peer_;  // the client's address, see peer_address()
   std::string method_;
   std::string target_;
   bool keep_alive_ = true;
