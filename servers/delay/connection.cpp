@@ -23,6 +23,8 @@ struct WriteReq {
   std::string data;
 };
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 bool no_body_status(int status) { return status == 204 || status == 304; }
 
 }  // namespace
@@ -98,7 +100,11 @@ void Connection::on_timer() {
 }
 
 void Connection::on_read(ssize_t nread, const char* data) {
-  if (nread < 0) {  // EOF or reset: the client is gone, whatever we were doing
+  if (nread == UV_EOF) {
+    on_peer_finished();
+    return;
+  }
+  if (nread < 0) {  // reset or error: the client is gone, whatever we were doing
     close();
     return;
   }
@@ -125,10 +131,27 @@ void Connection::on_ciphertext(const char* data, size_t len) {
   while (!closing_) {
     size_t n = 0;
     TlsSession::Status st = tls_->read(buf, sizeof buf, &n);
-    if (st == TlsSession::Status::kOk) on_plaintext(buf, n);
-    else if (st == TlsSession::Status::kWantMore) break;
-    else close();  // close_notify or a TLS error after the handshake
+    if (st == TlsSession::Status::kOk) {
+      on_plaintext(buf, n);
+      continue;
+    }
+    // Reading can make OpenSSL answer on its own (a refused renegotiation's alert, a
+    // TLS 1.3 key update): whatever it queued must leave now, or the peer waits forever.
+    if (tls_->take_output(pending_out_)) write_raw(std::exchange(pending_out_, {}));
+    if (st == TlsSession::Status::kClosed) on_peer_finished();  // close_notify: done sending
+    else if (st == TlsSession::Status::kError) close();
+    break;
   }
+}
+
+void Connection::on_peer_finished() {
+  // A client that has finished sending (FIN, or TLS close_notify) has not left: a
+  // request it already sent is still answered, then the connection closes. Only a
+  // reset or a failed write means it is gone.
+  peer_finished_ = true;
+  if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  reading_ = false;
+  if (state_ != State::kWaiting && state_ != State::kDripping) close();  // nothing to answer
 }
 
 void Connection::on_plaintext(const char* data, size_t len) {
@@ -146,6 +169,8 @@ void Connection::on_plaintext(const char* data, size_t len) {
     arm_timer(worker_.config().header_timeout_s);
   }
   size_t used = parser_.feed(data, len);
+  if (parser_.take_continue_wanted() && !parser_.complete() && !parser_.failed())
+    send(kContinue.data(), kContinue.size());
   if (parser_.failed()) {
     respond_error(parser_.error_status(), parser_.error_message());
   } else if (parser_.complete()) {
@@ -160,8 +185,15 @@ void Connection::handle_request() {
               tls_ ? "https" : "http", worker_.server().connection_count()};
   method_ = req.method;
   target_ = req.target;
-  response_ = route(req);
-  keep_alive_ = parser_.keep_alive() && !worker_.draining();
+  try {
+    response_ = route(req);
+  } catch (const std::exception& e) {
+    // A bug in a route answers this request alone; the process and every other
+    // request in flight carry on.
+    worker_.server().log("route " + req.target + " failed: " + e.what());
+    response_ = error_response(500, "internal error while routing the request");
+  }
+  keep_alive_ = parser_.keep_alive() && !worker_.draining() && !peer_finished_;
   if (response_.delay_s > 0) {
     state_ = State::kWaiting;
     arm_timer(response_.delay_s);
@@ -178,6 +210,7 @@ void Connection::send_response() {
   std::snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", r.status, reason_phrase(r.status));
   std::string out = line;
   out += "Server: slowfast\r\nContent-Type: " + r.content_type + "\r\n";
+  for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
   if (!bodyless) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   out += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
   if (worker_.config().access_log)
@@ -215,13 +248,15 @@ void Connection::finish_response() {
   parser_.next();
   state_ = State::kIdle;
   arm_timer(worker_.config().idle_timeout_s);
-  if (!reading_) {
+  if (!reading_ && !peer_finished_) {
     reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
   }
   if (!pending_in_.empty()) {
     std::string pipelined = std::exchange(pending_in_, {});
     on_plaintext(pipelined.data(), pipelined.size());
   }
+  // A half-closed client gets every request it sent; then nothing more can come.
+  if (peer_finished_ && (state_ == State::kIdle || state_ == State::kHeaders)) close_gracefully();
 }
 
 void Connection::respond_error(int status, const std::string& message) {
@@ -343,7 +378,9 @@ void Connection::on_write_cb(uv_write_t* req, int status) {
 
 void Connection::on_shutdown_cb(uv_shutdown_t* req, int status) {
   std::unique_ptr<uv_shutdown_t> owned(req);
-  if (status < 0) static_cast<Connection*>(req->data)->close();
+  auto* c = static_cast<Connection*>(req->data);
+  // Our FIN is out; a peer that already sent its own has nothing left to drain.
+  if (status < 0 || c->peer_finished_) c->close();
 }
 
 void Connection::on_close_cb(uv_handle_t* h) {

@@ -59,6 +59,7 @@ class Connection {
   void on_read(ssize_t nread, const char* data);
   void on_ciphertext(const char* data, size_t len);
   void on_plaintext(const char* data, size_t len);
+  void on_peer_finished();
   void handle_request();
   void send_response();
   void send_drip_piece();
@@ -83,6 +84,7 @@ class Connection {
   bool closing_ = false;
   bool reading_ = false;
   bool linked_ = false;
+  bool peer_finished_ = false;  // the client half-closed: answer, then close
   friend class Worker;
 
   std::unique_ptr<TlsSession> tls_;

@@ -119,10 +119,13 @@ json echo(const Request& req, const json& args) {
               {"url", req.scheme + "://" + host + req.target}};
 }
 
+// Paths, queries and header values are the client's bytes, not necessarily UTF-8: a
+// byte that is not valid UTF-8 becomes U+FFFD instead of throwing (nlohmann's default),
+// which would otherwise end the whole process and every request in flight.
 Response json_response(const json& body, int status = 200) {
   Response r;
   r.status = status;
-  r.body = body.dump(2) + "\n";
+  r.body = body.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   return r;
 }
 
@@ -203,8 +206,6 @@ bool starts_with(std::string_view s, std::string_view prefix, std::string_view* 
 
 }  // namespace
 
-std::string args_json(const std::string& target) { return query_args(target).dump(); }
-
 Response error_response(int status, const std::string& message) {
   return json_response(json{{"error", message}}, status);
 }
@@ -215,8 +216,11 @@ Response route(const Request& req) {
   std::string_view arg;
   if (starts_with(path, "/delay/", &arg)) return delay(req, args, arg);
   if (path == "/get") {
-    if (req.method != "GET" && req.method != "HEAD")
-      return error_response(405, "/get answers GET and HEAD only");
+    if (req.method != "GET" && req.method != "HEAD") {
+      Response r = error_response(405, "/get answers GET and HEAD only");
+      r.headers.emplace_back("Allow", "GET, HEAD");
+      return r;
+    }
     return json_response(echo(req, args));
   }
   if (starts_with(path, "/status/", &arg)) return status(arg);

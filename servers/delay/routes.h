@@ -21,6 +21,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beyond the standard ones
   double delay_s = 0;  // wait this long before sending anything (/delay, /drip)
   // /drip: the body goes out in `drip_pieces` pieces spread evenly over drip_duration_s.
   int drip_pieces = 0;
@@ -30,9 +31,6 @@ struct Response {
 // Routes: /delay/{s} /get /status/{code} /bytes/{n} /drip /health. Bad values give a 400
 // with {"error": "..."}; unknown paths a 404.
 Response route(const Request& req);
-
-// The query string as httpbin's "args": a repeated key becomes an array.
-std::string args_json(const std::string& target);
 
 // "Not Found" for 404 and so on; "Unknown" for codes without a standard phrase.
 const char* reason_phrase(int status);

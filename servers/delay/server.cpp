@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 
 #include "core/lab_certs.h"
 #include "listen_socket.h"
+#include "request_parser.h"
 #include "tls_server.h"
 #include "worker.h"
 
@@ -55,6 +57,10 @@ Server::~Server() {
 
 void Server::start() {
   raise_fd_limit();
+  // A write to a peer that has reset the connection must fail with EPIPE for that one
+  // connection, not end the process: libuv's stream writes do not pass MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
+  RequestParser::allow_header_bytes(config_.max_header_bytes);
   if (config_.https_port >= 0) {
     std::filesystem::path dir = config_.certs_dir.empty()
                                     ? default_lab_certs_dir()

@@ -54,6 +54,15 @@ class BadInput : public ::testing::Test {
     auto res = c.Get("/health");
     return res ? json::parse(res->body)["connections"].get<size_t>() : 0;
   }
+
+  // Waits (3 s at most) until only the /health request itself is open.
+  ::testing::AssertionResult only_the_probe_is_open() {
+    size_t open = 0;
+    for (int i = 0; i < 150 && (open = open_connections()) != 1; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (open == 1) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << open << " connections open after 3 s";
+  }
 };
 
 TEST_F(BadInput, MalformedRequestIs400AndClosed) {
@@ -125,12 +134,21 @@ TEST_F(BadInput, ClientLeavingBeforeItsDelayFiresLeavesNothingBehind) {
     for (int i = 0; i < 5; ++i) {
       RawConnection conn(server.https_port(), true);
       conn.send("GET /delay/5 HTTP/1.1\r\nHost: x\r\n\r\n");
-    }  // each closes here, long before its 5 s delay
+      conn.reset();  // gone for good: a reset, long before its 5 s delay
+    }
   });
-  size_t open = 0;
-  for (int i = 0; i < 100 && (open = open_connections()) != 1; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(open, 1u) << "only the /health request itself should be open";
+  EXPECT_TRUE(only_the_probe_is_open()) << "a reset connection kept its timer";
+}
+
+// A FIN only says the client is done sending: the server answers when the delay fires
+// (into the void, here), and then the connection goes.
+TEST_F(BadInput, ClientClosingBeforeItsDelayFiresIsGoneAfterTheDelay) {
+  for (int i = 0; i < 5; ++i) {
+    RawConnection conn(server.https_port(), true);
+    conn.send("GET /delay/0.5 HTTP/1.1\r\nHost: x\r\n\r\n");
+  }  // each closes here
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(only_the_probe_is_open());
 }
 
 TEST_F(BadInput, BadDelayValuesAre400WithAJsonError) {

@@ -66,8 +66,56 @@ TEST(RequestParser, HeadersOverTheLimitAre431) {
 
 TEST(RequestParser, BodyOverTheLimitIs413) {
   RequestParser p(16384, 10);
-  feed(p, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n01234567890123456789");
+  feed(p, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n01234567890123456789");
   EXPECT_EQ(p.error_status(), 413);
+}
+
+TEST(RequestParser, HeaderNamesMustBeTokens) {
+  for (const char* name : {"Transfer-Encoding ", "Bad Name", "X@"}) {
+    RequestParser p(16384, 1024);
+    feed(p, std::string("GET / HTTP/1.1\r\nHost: x\r\n") + name + ": 1\r\n\r\n");
+    EXPECT_EQ(p.error_status(), 400) << name;
+    EXPECT_FALSE(p.complete()) << name;
+  }
+}
+
+TEST(RequestParser, Http11NeedsExactlyOneHost) {
+  RequestParser none(16384, 1024), two(16384, 1024), http10(16384, 1024);
+  feed(none, "GET / HTTP/1.1\r\n\r\n");
+  feed(two, "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n");
+  feed(http10, "GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(none.error_status(), 400);
+  EXPECT_EQ(two.error_status(), 400);
+  EXPECT_TRUE(http10.complete());
+}
+
+TEST(RequestParser, AbsoluteFormBecomesOriginFormWithTheTargetsHost) {
+  RequestParser p(16384, 1024);
+  feed(p, "GET https://lab:8443?page=1 HTTP/1.1\r\nHost: other\r\n\r\n");
+  ASSERT_TRUE(p.complete());
+  EXPECT_EQ(p.target(), "/?page=1");
+  EXPECT_EQ(p.headers()[0].second, "lab:8443");
+}
+
+TEST(RequestParser, ChunkDataMustEndInCrlfEvenAcrossFeeds) {
+  RequestParser good(16384, 1024), bad(16384, 1024);
+  for (const char* piece : {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",
+                            "\r", "\n0\r\n\r\n"})
+    feed(good, piece);
+  EXPECT_TRUE(good.complete());
+  for (const char* piece : {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",
+                            "\r", "X0\r\n\r\n"})
+    feed(bad, piece);
+  EXPECT_EQ(bad.error_status(), 400);
+}
+
+TEST(RequestParser, ExpectContinueIsOwedOnlyWhileABodyIsToCome) {
+  RequestParser p(16384, 1024), no_body(16384, 1024);
+  feed(p, "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n");
+  EXPECT_TRUE(p.take_continue_wanted());
+  EXPECT_FALSE(p.take_continue_wanted());  // once
+  feed(no_body, "GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_FALSE(no_body.take_continue_wanted());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@
 
 namespace slowfast::testing {
 
-RawConnection::RawConnection(int port, bool tls) {
+RawConnection::RawConnection(int port, bool tls, RawTlsOptions options) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -24,16 +25,60 @@ RawConnection::RawConnection(int port, bool tls) {
     error_ = "connect failed";
     return;
   }
-  if (!tls) return;
+  timeval tv{10, 0};  // a test never waits forever
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (tls) handshake(options);
+}
+
+void RawConnection::handshake(const RawTlsOptions& options) {
   ctx_.reset(SSL_CTX_new(TLS_client_method()));
   SSL_CTX_load_verify_locations(ctx_.get(), lab_ca_file().c_str(), nullptr);
   SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
+  if (options.max_version) SSL_CTX_set_max_proto_version(ctx_.get(), options.max_version);
   ssl_.reset(SSL_new(ctx_.get()));
   SSL_set1_host(ssl_.get(), "127.0.0.1");
-  SSL_set_fd(ssl_.get(), fd_);
-  timeval tv{10, 0};  // a test never waits forever
-  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (options.hello_bytewise && !send_hello_bytewise()) {
+    error_ = "could not send the ClientHello";
+    return;
+  }
+  if (!options.hello_bytewise) SSL_set_fd(ssl_.get(), fd_);
   if (SSL_connect(ssl_.get()) != 1) error_ = "TLS handshake failed: " + openssl_error();
+}
+
+// The ClientHello is made into a memory BIO and written a byte at a time; then the
+// session moves onto the socket to finish the handshake as usual.
+bool RawConnection::send_hello_bytewise() {
+  SSL_set_bio(ssl_.get(), BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_connect(ssl_.get());  // wants to read the ServerHello: the hello is in the wbio
+  ERR_clear_error();
+  BUF_MEM* hello = nullptr;
+  BIO_get_mem_ptr(SSL_get_wbio(ssl_.get()), &hello);
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  for (size_t i = 0; i < hello->length; ++i)
+    if (::send(fd_, hello->data + i, 1, MSG_NOSIGNAL) != 1) return false;
+  BIO* sock = BIO_new_socket(fd_, BIO_NOCLOSE);
+  SSL_set_bio(ssl_.get(), sock, sock);
+  return true;
+}
+
+void RawConnection::half_close() {
+  if (ssl_) SSL_shutdown(ssl_.get());
+  ::shutdown(fd_, SHUT_WR);
+}
+
+void RawConnection::reset() {
+  linger l{1, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  ssl_.reset();
+  ::close(fd_);
+  fd_ = -1;
+}
+
+std::string RawConnection::renegotiate() {
+  if (SSL_renegotiate(ssl_.get()) != 1) return "cannot renegotiate: " + openssl_error();
+  if (SSL_do_handshake(ssl_.get()) == 1) return "";
+  return openssl_error("no answer within the read timeout");
 }
 
 RawConnection::~RawConnection() {
