@@ -36,7 +36,9 @@ test: build
 labs: build
 	$(BUILD_DIR)/bin/slowfast lab --out results
 
-lab-stage%: build
+# A static pattern rule: GNU make skips plain pattern rules for .PHONY targets, so
+# `lab-stage%:` alone made `make lab-stage2` a silent no-op.
+lab-stage0 lab-stage1 lab-stage2 lab-stage3 lab-stage4: lab-stage%: build
 	$(BUILD_DIR)/bin/slowfast lab --stage $*
 
 # Stage 0 is the host: it sees the modules installed here (unless SLOWFAST_PATH is set).
