@@ -79,5 +79,25 @@ TEST(Routes, GetRejectsOtherMethodsAndUnknownPathsAre404) {
   EXPECT_EQ(route(get("/health")).status, 200);
 }
 
+TEST(Routes, BytesThatAreNotUtf8AreEchoedAsReplacementCharacters) {
+  Request req = get("/get?a=%ff&b=\xc3\x28");
+  req.headers.emplace_back("X-Raw", "\xfe");
+  Response r = route(req);
+  ASSERT_EQ(r.status, 200);
+  json body = json::parse(r.body);
+  EXPECT_EQ(body["args"]["a"], "\xef\xbf\xbd");  // U+FFFD
+  EXPECT_EQ(body["headers"]["X-Raw"], "\xef\xbf\xbd");
+  EXPECT_EQ(route(get("/no/\xff")).status, 404);
+}
+
+TEST(Routes, MethodNotAllowedCarriesAllow) {
+  Request req = get("/get");
+  req.method = "DELETE";
+  Response r = route(req);
+  EXPECT_EQ(r.status, 405);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
+}
+
 }  // namespace
 }  // namespace slowfast::server
