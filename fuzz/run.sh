@@ -8,7 +8,7 @@
 # report, leak, timeout, out of memory), with its reproducer path printed.
 # FUZZ_MAX_LEN (16384) bounds an input; FUZZ_ARGS adds libFuzzer flags.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 build=${1:-build-fuzz}
 seconds=${2:-60}
