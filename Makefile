@@ -5,9 +5,10 @@ PRESET ?= default
 BUILD_DIR = $(if $(filter default,$(PRESET)),build,build-$(PRESET))
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
+FUZZ_SECONDS ?= 60
 
 .PHONY: all setup build test labs lab-stage0 lab-stage1 lab-stage2 lab-stage3 lab-stage4 \
-        install-modules uninstall-modules bench scale clean help
+        install-modules uninstall-modules bench scale fuzz clean help
 all: build
 
 help:
@@ -18,6 +19,7 @@ help:
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites"
 	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
+	@echo "make fuzz    build the libFuzzer targets (build-fuzz/), run each FUZZ_SECONDS (60) s"
 	@echo "make clean   remove build directories"
 	@echo "PRESET=asan|tsan|debug|clang selects another CMake preset"
 
@@ -62,6 +64,15 @@ bench: build
 scale: build
 	scripts/setup --bench
 	bench/scale.sh --out results/server-scale.md
+
+# libFuzzer (clang, ASan + UBSan): the fuzz preset builds only the fuzzers' sources into
+# build-fuzz/; fuzz/run.sh runs each target over a copy of its seed corpus and fails on
+# any finding, printing the reproducer (replay: build-fuzz/bin/TARGET REPRODUCER).
+fuzz:
+	@scripts/setup --check --fuzz >/dev/null 2>&1 || scripts/setup --fuzz
+	@test -f build-fuzz/CMakeCache.txt || cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-*
