@@ -1,7 +1,11 @@
 #include "core/url.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 namespace slowfast {
 
@@ -40,6 +44,16 @@ bool parse_authority(const std::string& auth, Url* url, std::string* error) {
     if (colon != std::string::npos) port_text = auth.substr(colon + 1);
   }
   if (url->host.empty()) return *error = "missing host", false;
+  // The host goes into the Host header: a CR, LF or any other byte outside a name or
+  // an address would let a URL inject header lines.
+  bool v6 = auth.front() == '[';
+  if (v6 && url->host.find(':') == std::string::npos)
+    return *error = "'[...]' holds an IPv6 address, got '" + url->host + "'", false;
+  std::string_view allowed = v6 ? ":.%" : "-._~";
+  bool ok = std::all_of(url->host.begin(), url->host.end(), [allowed](unsigned char c) {
+    return std::isalnum(c) || allowed.find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (!ok) return *error = "bad character in host '" + url->host + "'", false;
   if (!port_text.empty() && !parse_port(port_text, &url->port))
     return *error = "bad port '" + port_text + "'", false;
   return true;
@@ -61,8 +75,8 @@ std::optional<Url> parse_url(const std::string& text, std::string* error) {
   url.target = path == std::string::npos ? "/" : text.substr(path);
   if (size_t hash = url.target.find('#'); hash != std::string::npos) url.target.resize(hash);
   if (url.target.empty() || url.target.front() != '/') url.target.insert(0, "/");
-  for (char c : url.target)
-    if (static_cast<unsigned char>(c) <= ' ') return *error = "space or control character in path", std::nullopt;
+  for (unsigned char c : url.target)
+    if (c <= ' ' || c == 0x7f) return *error = "space or control character in path", std::nullopt;
   return url;
 }
 
@@ -78,7 +92,7 @@ double delay_from_url(const Url& url) {
   rest = rest.substr(0, rest.find_first_of("/?"));
   char* end = nullptr;
   double d = std::strtod(rest.c_str(), &end);
-  if (rest.empty() || *end != '\0' || !(d > 0)) return 0;
+  if (rest.empty() || *end != '\0' || !(d > 0) || !std::isfinite(d)) return 0;
   return d;
 }
 

@@ -52,6 +52,17 @@ TEST(Url, RejectsWhatItCannotUse) {
   EXPECT_NE(parse_error("https:///path").find("missing host"), std::string::npos);
   EXPECT_NE(parse_error("https://[::1/").find("unclosed"), std::string::npos);
   EXPECT_NE(parse_error("https://h/a b").find("space"), std::string::npos);
+  EXPECT_NE(parse_error("https://h/a\x7f").find("control"), std::string::npos);
+}
+
+// The host goes into the Host header: nothing in it may start a new header line.
+TEST(Url, RejectsAHostThatIsNeitherANameNorAnAddress) {
+  for (const char* bad : {"http://a\r\nX-Injected/get", "http://a b/", "http://a]:b:80/", "http://a%0d/"})
+    EXPECT_NE(parse_error(bad).find("bad character in host"), std::string::npos) << bad;
+  EXPECT_NE(parse_error("http://[z%5]/").find("IPv6"), std::string::npos);
+  EXPECT_NE(parse_error(std::string("http://a\0b/", 11)).find("bad character in host"), std::string::npos);
+  EXPECT_EQ(parse_ok("https://[fe80::1%25eth0]:8443/").host, "fe80::1%25eth0");
+  EXPECT_EQ(parse_ok("https://lab-host.example_1:8443/").host, "lab-host.example_1");
 }
 
 TEST(Url, PageIsAppendedToTheQuery) {
@@ -65,6 +76,8 @@ TEST(Url, DelayComesFromTheDelayPath) {
   EXPECT_DOUBLE_EQ(delay_from_url(parse_ok("https://h/get")), 0.0);
   EXPECT_DOUBLE_EQ(delay_from_url(parse_ok("https://h/delay/abc")), 0.0);
   EXPECT_DOUBLE_EQ(delay_from_url(parse_ok("https://h/delay/")), 0.0);
+  EXPECT_DOUBLE_EQ(delay_from_url(parse_ok("https://h/delay/1e309")), 0.0);  // the server's 400
+  EXPECT_DOUBLE_EQ(delay_from_url(parse_ok("https://h/delay/inf")), 0.0);
 }
 
 }  // namespace
