@@ -1,6 +1,6 @@
 // The delay server's costs, piece by piece, without the network: what one request
 // costs to parse and route, and what one full TLS handshake costs the server's CPU
-// (PERF.md target: <= 0.5 ms, nginx ~0.7 ms). End-to-end scale runs against real
+// (target: <= 0.5 ms; nginx spends ~0.7 ms on this machine). End-to-end scale runs against real
 // sockets are in bench/scale.sh.
 #include <chrono>
 #include <string>

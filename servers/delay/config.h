@@ -1,6 +1,6 @@
 // Tunables of the delay server, with the defaults a lab run needs.
 //
-// The timeouts are long on purpose (DESIGN.md): a serialised client opens its
+// The timeouts are long on purpose: a serialised client opens its
 // connections early and leaves them idle for up to N x delay before it sends anything
 // (100 s at N = 100, delay 1 s). Slowloris protection comes from the connection cap plus
 // these timeouts, not from a short idle limit.

@@ -40,7 +40,6 @@ class Connection {
   // current response with "Connection: close".
   void drain();
 
-  State state() const { return state_; }
 
   // The worker's intrusive list of open connections.
   Connection* prev = nullptr;

@@ -35,7 +35,7 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   // Idle keep-alive connections give their 34 KB of record buffers back.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
-  // Every lab request is a new connection with a full handshake (PERF.md), so a
+  // Every lab request is a new connection with a full handshake, so a
   // server-side session cache would only hold memory. One TLS 1.3 ticket stays: it is
   // never used, but it is data the server sends the moment the client's Finished
   // arrives, and that carries the ACK a client without TCP_NODELAY waits for before its
