@@ -147,7 +147,7 @@ TEST(PollWait, TimesOutOnASilentPeer) {
       error = e.what();
     }
   }
-  EXPECT_EQ(error, "timed out");
+  EXPECT_EQ(error, "timed out after 0.05 s");
 }
 
 }  // namespace
