@@ -33,9 +33,10 @@ std::string to_string(Runtime r);
 std::optional<Variant> parse_variant(const std::string& s);
 std::optional<Runtime> parse_runtime(const std::string& s);
 
-// fetch's default --deadline: long enough for every stage's /delay/10 at -n 20 served one
-// after another by a loop that blocks (uv-nonblocking with blocking_tls), short enough
-// that a dripping server cannot hold a run for minutes.
+// fetch's default --deadline. Every uv-nonblocking request starts at once, so with a
+// loop that blocks (blocking_tls) the last of N is answered after N x delay: 60 s leaves
+// the labs (10 x /delay/1) six times that, and still stops a dripping server within a
+// minute. Longer serial runs need a longer --deadline.
 inline constexpr double kDefaultDeadlineS = 60;
 
 struct RunSpec {
