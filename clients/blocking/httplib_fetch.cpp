@@ -18,7 +18,8 @@ namespace {
 
 // cpp-httplib with its response reading handed to ResponseStream. process_socket is
 // the virtual through which cpp-httplib runs a request on a connected socket (private
-// in cpp-httplib, but a derived class may override it).
+// in cpp-httplib, but a derived class may override it); create_and_connect_socket the
+// one that connects: together they put connect and handshake on the timeline.
 template <typename Base>
 class ParsedResponseClient final : public Base {
  public:
@@ -27,9 +28,18 @@ class ParsedResponseClient final : public Base {
 
  private:
   using typename Base::Socket;
+  // As cpp-httplib 0.11.4's SSLClient does it (is_valid: the context loaded), then the
+  // handshake (cpp-httplib's initialize_ssl) is the next step.
+  bool create_and_connect_socket(Socket& socket, httplib::Error& error) override {
+    if (!this->is_valid() || !httplib::ClientImpl::create_and_connect_socket(socket, error)) return false;
+    exchange_.rec->t.connected = exchange_.clock->now();
+    exchange_.step = Step::kHandshake;
+    return true;
+  }
   bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
     SSL* ssl = nullptr;
     if constexpr (std::is_same_v<Base, httplib::SSLClient>) ssl = socket.ssl;
+    exchange_.rec->t.tls_done = exchange_.clock->now();  // done, or skipped for http
     ResponseStream stream(socket.sock, ssl, exchange_);
     return callback(stream);
   }

@@ -1,7 +1,7 @@
 // One request through cpp-httplib (the `requests` analogue), shared by the blocking
 // and uv-threadpool variants. cpp-httplib connects, does the handshake and writes the
-// request; the response is read by ResponseStream (why: response_stream.h). So start,
-// sent, first_byte and done are on the timeline; connect and handshake stay hidden.
+// request; the response is read by ResponseStream (why: response_stream.h). Every step
+// of the timeline is filled: connect and handshake through cpp-httplib's virtuals.
 #pragma once
 #include <memory>
 #include <mutex>
