@@ -119,10 +119,12 @@ void describe(RequestRecord& rec, httplib::Error error, const httplib::ClientImp
       int reason = first ? ERR_GET_REASON(first) : 0;
       const char* why = first ? ERR_reason_error_string(first) : nullptr;
       ERR_clear_error();
-      // Nothing queued but cpp-httplib's own clean-up: the handshake waited too long.
+      // Nothing queued but cpp-httplib's own clean-up: a wait ended, by its timeout when
+      // the handshake lasted that long, else because the peer closed.
       if (reason == 0 || reason == SSL_R_SHUTDOWN_WHILE_IN_INIT) {
         if (hit_deadline) return rec.fail(FailureKind::kDeadline, deadline_message(spec.deadline_s, Step::kHandshake));
-        if (elapsed_s >= std::min(spec.timeout_s, spec.deadline_s) * 0.99)
+        double handshake_s = rec.t.connected && rec.t.done ? *rec.t.done - *rec.t.connected : elapsed_s;
+        if (handshake_s >= std::min(spec.timeout_s, spec.deadline_s) * 0.99)
           return rec.fail(FailureKind::kTimeout, "TLS handshake: timed out after " + fmt_seconds(spec.timeout_s),
                           Step::kHandshake);
         return rec.fail(FailureKind::kTls, std::string("TLS handshake: ") +

@@ -58,7 +58,7 @@ struct RunSpec {
 };
 
 // Seconds from the run's start on a monotonic clock. A step the variant cannot observe
-// stays empty (cpp-httplib hides connect, handshake and send from its caller).
+// stays empty (e.g. tls_done after a failed handshake).
 struct Timeline {
   std::optional<double> start;       // the request began (coroutine or call started)
   std::optional<double> connected;   // TCP connect completed
