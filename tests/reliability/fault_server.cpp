@@ -39,6 +39,7 @@ const char* to_string(Fault f) {
     case Fault::kDrip: return "drip";
     case Fault::kPlainTcp: return "plain_tcp";
     case Fault::kSilentHandshake: return "silent_handshake";
+    case Fault::kCloseMidHandshake: return "close_mid_handshake";
     case Fault::kTlsThenSilence: return "tls_then_silence";
     case Fault::kWrongHostname: return "wrong_hostname";
     case Fault::kForeignCa: return "foreign_ca";
@@ -54,7 +55,8 @@ void fail(const char* what) { throw std::runtime_error(std::string("fault server
 
 SslCtxPtr make_ctx(Fault fault, const std::filesystem::path& certs) {
   KeyAndCert lab = load_lab_ca(certs);  // made here when missing: the clients verify against it
-  if (fault == Fault::kPlainTcp || fault == Fault::kSilentHandshake) return nullptr;
+  if (fault == Fault::kPlainTcp || fault == Fault::kSilentHandshake || fault == Fault::kCloseMidHandshake)
+    return nullptr;
   KeyAndCert server;
   switch (fault) {
     case Fault::kWrongHostname: server = issue_server_cert(lab, "DNS:wrong.example", -3600, 86400); break;
@@ -164,6 +166,10 @@ void FaultServer::serve(int fd) {
     char buf[4096];
     while (!stopping_ && ::recv(fd, buf, sizeof buf, 0) > 0) {
     }
+  } else if (fault_ == Fault::kCloseMidHandshake) {
+    char buf[4096];
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 5000) > 0) static_cast<void>(::recv(fd, buf, sizeof buf, 0));
   } else if (ctx_) {
     SSL* ssl = SSL_new(ctx_.get());
     SSL_set_fd(ssl, fd);

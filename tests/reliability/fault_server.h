@@ -35,6 +35,7 @@ enum class Fault {
   kDrip,              // headers, then one body byte every 0.3 s (slower than any deadline here)
   kPlainTcp,          // no TLS: answers the ClientHello with HTTP
   kSilentHandshake,   // accepts TCP, never answers the ClientHello
+  kCloseMidHandshake, // reads the ClientHello, then closes
   kTlsThenSilence,    // handshake, then reads the request and says nothing
   kWrongHostname,     // lab CA certificate naming wrong.example only
   kForeignCa,         // a certificate from a CA nobody trusts
