@@ -64,7 +64,7 @@ struct Timeline {
   std::optional<double> connected;   // TCP connect completed
   std::optional<double> tls_done;    // TLS handshake completed (or skipped for http)
   std::optional<double> sent;        // the whole request was written
-  std::optional<double> first_byte;  // first response bytes (httplib: headers parsed)
+  std::optional<double> first_byte;  // first response bytes arrived
   std::optional<double> done;        // response complete, or the request failed
 };
 
