@@ -1,9 +1,10 @@
 // `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
-//   [--cacert FILE | --insecure] [--timeout S] [--delay S] [--json FILE] [-v]
+//   [--cacert FILE | --insecure] [--timeout S] [--deadline S] [--delay S] [--json FILE] [-v]
 //   [--socket-class] [--trace] [--profile] [--watchdog MS] [--waterfall FILE.svg]
 //   [--waterfall-text]`: N GETs of URL?page=i, checked page by page, then the
 // original's summary lines, then what was asked for (the tools that found the story's
-// bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up.
+// bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up; 128 + signal when
+// SIGINT/SIGTERM ended the run (its summary and JSON are still written).
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "core/interrupt.h"
 #include "core/lab_certs.h"
 #include "core/run_json.h"
 #include "fetch.h"
@@ -27,7 +29,7 @@ namespace {
 struct FetchOptions {
   std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall;
   int n = 10;
-  double timeout = 30, delay = 0, watchdog_ms = 0;
+  double timeout = 30, deadline = kDefaultDeadlineS, delay = 0, watchdog_ms = 0;
   bool insecure = false, verbose = false, socket_class = false;
   bool trace = false, profile = false, waterfall_text = false;
 };
@@ -50,6 +52,8 @@ RunSpec make_spec(const FetchOptions& o) {
   spec.runtime = *runtime;
   if (!(o.timeout > 0)) usage_error("--timeout must be positive");
   spec.timeout_s = o.timeout;
+  if (!(o.deadline > 0)) usage_error("--deadline must be positive");
+  spec.deadline_s = o.deadline;
   spec.delay_s = o.delay > 0 ? o.delay : delay_from_url(spec.url);
   spec.insecure = o.insecure;
   spec.cacert = o.cacert.empty() ? LabCertPaths{default_lab_certs_dir()}.ca_pem() : std::filesystem::path(o.cacert);
@@ -72,16 +76,34 @@ void print_request(const RequestRecord& r) {
                            "first_byte={} done={}{}\n",
                            r.page, r.status, r.bytes, r.socket_class, fmt_t(t.start), fmt_t(t.connected),
                            fmt_t(t.tls_done), fmt_t(t.sent), fmt_t(t.first_byte), fmt_t(t.done),
-                           r.valid() ? "" : " error=" + r.error);
+                           r.valid() ? "" : " error_kind=" + r.error_kind + " error=" + r.error);
 }
 
-// One line per distinct error, with how many requests it hit.
+// One line per distinct error, with its kind and how many requests it hit.
 void print_errors(const RunResult& r) {
-  std::map<std::string, int> count;
+  std::map<std::pair<std::string, std::string>, int> count;
   for (const RequestRecord& rec : r.requests)
-    if (!rec.valid()) ++count[rec.error];
+    if (!rec.valid()) ++count[{rec.error_kind, rec.error}];
   for (const auto& [what, k] : count)
-    std::cerr << fmt::format("slowfast: error: {} of {} requests: {}\n", k, r.n, what);
+    std::cerr << fmt::format("slowfast: error: {} of {} requests: [{}] {}\n", k, r.n, what.first, what.second);
+}
+
+// wrk's "Socket errors: connect 0, read 0, ..." line: every kind, timeouts split by step.
+std::string errors_line(const RunResult& r) {
+  std::map<std::string, int> by_kind = errors_by_kind(r), timeouts;
+  for (const RequestRecord& rec : r.requests)
+    if (rec.error_kind.rfind("timeout-", 0) == 0) ++timeouts[rec.error_kind.substr(8)];
+  std::vector<std::string> parts;
+  for (const char* kind : kFailureKindsInSummary) {
+    std::string part = fmt::format("{} {}", kind, by_kind[kind]);
+    if (std::string(kind) == "timeout" && !timeouts.empty()) {
+      std::vector<std::string> steps;
+      for (const auto& [step, k] : timeouts) steps.push_back(fmt::format("{} {}", step, k));
+      part += fmt::format(" ({})", fmt::join(steps, ", "));
+    }
+    parts.push_back(part);
+  }
+  return fmt::format("errors: {}", fmt::join(parts, ", "));
 }
 
 void print_summary(const RunResult& r, const FetchOptions& o) {
@@ -93,7 +115,10 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
   if (o.socket_class)
     for (const RequestRecord& rec : r.requests)
       std::cout << fmt::format("page={} socket_class={}\n", rec.page, rec.socket_class);
-  if (!r.invalid_pages.empty()) std::cout << fmt::format("invalid_page_ids = [{}]\n", fmt::join(r.invalid_pages, ", "));
+  if (!r.invalid_pages.empty()) {
+    std::cout << fmt::format("invalid_page_ids = [{}]\n", fmt::join(r.invalid_pages, ", "));
+    std::cout << errors_line(r) << "\n";
+  }
   std::cout << "len(valid_page_ids) = " << r.valid_pages.size() << "\n"
             << "len(invalid_page_ids) = " << r.invalid_pages.size() << "\n"
             << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
@@ -116,6 +141,7 @@ void write_waterfall(const std::string& file, const RunResult& r) {
 void run(const FetchOptions& o) {
   RunSpec spec = make_spec(o);
   SocketFactory factory(load_module_path(spec.module_path));
+  install_interrupt_handlers();
   RunResult result = run_fetch(spec, factory);
   if (o.trace) std::cerr << render_trace(result, spec.url);
   if (o.verbose)
@@ -125,6 +151,11 @@ void run(const FetchOptions& o) {
   print_observations(result, spec, o);
   if (!o.json.empty()) write_json(o.json, result);
   if (!o.waterfall.empty()) write_waterfall(o.waterfall, result);
+  if (interrupted()) {
+    std::cerr << fmt::format("slowfast: interrupted by signal {}: summary and JSON cover the run so far\n",
+                             interrupt_signal());
+    throw Exit{128 + interrupt_signal()};
+  }
   if (!result.invalid_pages.empty()) throw Exit{kExitInvalid};
 }
 
@@ -141,7 +172,11 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_option("--modules", o->modules, "Module directory (':'-separated path; default $SLOWFAST_PATH)");
   auto* cacert = cmd->add_option("--cacert", o->cacert, "CA file (default: the lab CA, build/lab-certs/ca.pem)");
   cmd->add_flag("--insecure", o->insecure, "Do not verify the server certificate")->excludes(cacert);
-  cmd->add_option("--timeout", o->timeout, "Seconds each wait may take (connect, read, write)")->capture_default_str();
+  cmd->add_option("--timeout", o->timeout, "Seconds each wait may take (connect, handshake, write, read)")
+      ->capture_default_str();
+  cmd->add_option("--deadline", o->deadline,
+                  "Seconds one request may take in all, connect to last byte (failure kind 'deadline')")
+      ->capture_default_str();
   cmd->add_option("--delay", o->delay, "Server delay for the verdict (default: from /delay/{s} in the URL)");
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");

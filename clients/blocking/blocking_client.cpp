@@ -6,9 +6,9 @@ namespace slowfast {
 
 RunResult run_blocking(const RunSpec& spec) {
   RunResult result;
-  std::unique_ptr<httplib::Client> client = make_httplib_client(spec);
+  HttplibClient client(spec);
   RunClock clock;
-  for (int page = 0; page < spec.n; ++page) result.requests.push_back(httplib_fetch(*client, spec, page, clock));
+  for (int page = 0; page < spec.n; ++page) result.requests.push_back(client.fetch(page, clock));
   result.total_s = clock.now();
   return result;
 }

@@ -4,94 +4,187 @@
 #include <cmath>
 #include <cstring>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <openssl/err.h>
+#include "core/interrupt.h"
+#include "core/tls_client_context.h"
 #include "core/verdict.h"
 
 namespace slowfast {
 
-std::unique_ptr<httplib::Client> make_httplib_client(const RunSpec& spec) {
-  auto client = std::make_unique<httplib::Client>(spec.url.origin());
-  auto secs = static_cast<time_t>(spec.timeout_s);
-  auto usecs = static_cast<time_t>(std::fmod(spec.timeout_s, 1.0) * 1e6);
-  client->set_connection_timeout(secs, usecs);
-  client->set_read_timeout(secs, usecs);
-  client->set_write_timeout(secs, usecs);
-  client->set_keep_alive(false);
+namespace {
+
+// cpp-httplib with its response reading handed to ResponseStream. process_socket is
+// the virtual through which cpp-httplib runs a request on a connected socket (private
+// in cpp-httplib, but a derived class may override it); create_and_connect_socket the
+// one that connects: together they put connect and handshake on the timeline.
+template <typename Base>
+class ParsedResponseClient final : public Base {
+ public:
+  ParsedResponseClient(const std::string& host, int port, Exchange& exchange)
+      : Base(host, port), exchange_(exchange) {}
+
+ private:
+  using typename Base::Socket;
+  // As cpp-httplib 0.11.4's SSLClient does it (is_valid: the context loaded), then the
+  // handshake (cpp-httplib's initialize_ssl) is the next step.
+  bool create_and_connect_socket(Socket& socket, httplib::Error& error) override {
+    if (!this->is_valid() || !httplib::ClientImpl::create_and_connect_socket(socket, error)) return false;
+    exchange_.rec->t.connected = exchange_.clock->now();
+    exchange_.step = Step::kHandshake;
+    return true;
+  }
+  bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
+    SSL* ssl = nullptr;
+    if constexpr (std::is_same_v<Base, httplib::SSLClient>) ssl = socket.ssl;
+    exchange_.rec->t.tls_done = exchange_.clock->now();  // done, or skipped for http
+    ResponseStream stream(socket.sock, ssl, exchange_);
+    return callback(stream);
+  }
+  Exchange& exchange_;
+};
+
+void set_timeout(httplib::ClientImpl& c, void (httplib::ClientImpl::*set)(time_t, time_t), double s) {
+  (c.*set)(static_cast<time_t>(s), static_cast<time_t>(std::fmod(s, 1.0) * 1e6));
+}
+
+
+}  // namespace
+
+HttplibClient::HttplibClient(const RunSpec& spec) : spec_(spec) {
+  const Url& url = spec.url;
+  if (url.tls()) {
+    auto ssl = std::make_unique<ParsedResponseClient<httplib::SSLClient>>(url.host, url.port, exchange_);
+    apply_client_tls_policy(ssl->ssl_context());
+    ssl->enable_server_certificate_verification(!spec.insecure);
+    if (!spec.insecure) ssl->set_ca_cert_path(spec.cacert.string());
+    impl_ = std::move(ssl);
+  } else {
+    impl_ = std::make_unique<ParsedResponseClient<httplib::ClientImpl>>(url.host, url.port, exchange_);
+  }
+  // Connect and each handshake wait are cpp-httplib's: bounded by the timeout, and by
+  // the deadline when it is shorter. Reads and writes are ResponseStream's.
+  double connect_s = std::min(spec.timeout_s, spec.deadline_s);
+  set_timeout(*impl_, &httplib::ClientImpl::set_connection_timeout, connect_s);
+  set_timeout(*impl_, &httplib::ClientImpl::set_read_timeout, spec.timeout_s);
+  set_timeout(*impl_, &httplib::ClientImpl::set_write_timeout, spec.timeout_s);
+  impl_->set_keep_alive(false);
   // urllib3 sets TCP_NODELAY on every connection; cpp-httplib does not by default, and
   // its request then waits ~40 ms per connection for the server's delayed ACK (Nagle).
-  client->set_tcp_nodelay(true);
-  if (spec.url.tls()) {
-    client->enable_server_certificate_verification(!spec.insecure);
-    if (!spec.insecure) client->set_ca_cert_path(spec.cacert.string());
-  }
-  return client;
+  impl_->set_tcp_nodelay(true);
 }
+
+HttplibClient::~HttplibClient() = default;
 
 const char* httplib_socket_class(const RunSpec& spec) {
   return spec.url.tls() ? "httplib::SSLClient" : "httplib::Client";
 }
 
+RequestRecord not_started(int page) {
+  RequestRecord rec;
+  rec.page = page;
+  rec.fail(FailureKind::kInterrupted, "not started: interrupted by a signal");
+  return rec;
+}
+
 namespace {
-// cpp-httplib names its errors in one word ("Connection"): say what failed.
-std::string describe(httplib::Error error, const httplib::Client& client, const Url& url) {
+
+// What failed before ResponseStream had the connection: connect, handshake, verification.
+// cpp-httplib names these in one word ("Connection"): say the step and the cause.
+void describe(RequestRecord& rec, httplib::Error error, const httplib::ClientImpl& client, const RunSpec& spec,
+              double elapsed_s, int err_no) {
   using httplib::Error;
+  const std::string where = spec.url.authority();
+  const bool hit_deadline = elapsed_s >= spec.deadline_s * 0.99;
   switch (error) {
-    case Error::Connection: return "connect " + url.authority() + ": connection failed (refused or unreachable)";
-    case Error::ConnectionTimeout: return "connect " + url.authority() + ": timed out";
-    case Error::Read: return "read failed or timed out";
-    case Error::Write: return "write failed";
+    case Error::Connection: {
+      // cpp-httplib reads the cause (SO_ERROR) but keeps it: errno only says it when the
+      // connect failed at once.
+      bool known = err_no == ECONNREFUSED || err_no == ENETUNREACH || err_no == EHOSTUNREACH;
+      rec.fail(FailureKind::kConnect,
+               "connect " + where + ": " + (known ? std::strerror(err_no) : "connection failed (refused or unreachable)"));
+      return;
+    }
+    case Error::ConnectionTimeout:
+      if (hit_deadline) return rec.fail(FailureKind::kDeadline, deadline_message(spec.deadline_s, Step::kConnect));
+      rec.fail(FailureKind::kTimeout, "connect " + where + ": timed out after " + fmt_seconds(spec.timeout_s),
+               Step::kConnect);
+      return;
     case Error::SSLConnection: {
-      // cpp-httplib leaves OpenSSL's reason on this thread's error queue; the first
-      // entry is the cause (its own clean-up adds "shutdown while in init" after it).
-      int e = errno;
+      // The first reason on this thread's OpenSSL queue is the cause (cpp-httplib leaves
+      // it there; its own clean-up adds "shutdown while in init" after it).
       unsigned long first = ERR_peek_error();
-      char buf[256] = "";
-      if (first) ERR_error_string_n(first, buf, sizeof buf);
+      int reason = first ? ERR_GET_REASON(first) : 0;
+      const char* why = first ? ERR_reason_error_string(first) : nullptr;
       ERR_clear_error();
-      std::string why = first ? buf : (e ? std::strerror(e) : "no detail");
-      return "TLS handshake failed (" + why + ")";
+      // Nothing queued but cpp-httplib's own clean-up: a wait ended, by its timeout when
+      // the handshake lasted that long, else because the peer closed.
+      if (reason == 0 || reason == SSL_R_SHUTDOWN_WHILE_IN_INIT) {
+        if (hit_deadline) return rec.fail(FailureKind::kDeadline, deadline_message(spec.deadline_s, Step::kHandshake));
+        double handshake_s = rec.t.connected && rec.t.done ? *rec.t.done - *rec.t.connected : elapsed_s;
+        if (handshake_s >= std::min(spec.timeout_s, spec.deadline_s) * 0.99)
+          return rec.fail(FailureKind::kTimeout, "TLS handshake: timed out after " + fmt_seconds(spec.timeout_s),
+                          Step::kHandshake);
+        return rec.fail(FailureKind::kTls, std::string("TLS handshake: ") +
+                                               (err_no ? std::strerror(err_no) : "connection closed by peer"));
+      }
+      if (reason == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        return rec.fail(FailureKind::kTls, "TLS handshake: connection closed by peer");
+      rec.fail(FailureKind::kTls, std::string("TLS handshake: ") + (why ? why : "TLS error"));
+      return;
     }
     case Error::SSLServerVerification: {
-      long v = client.get_openssl_verify_result();
-      return std::string("certificate verify failed (") + X509_verify_cert_error_string(v) + ")";
+      long v = static_cast<const httplib::SSLClient&>(client).get_openssl_verify_result();
+      // cpp-httplib checks the name itself, after OpenSSL verified the chain: say it in
+      // OpenSSL's words, as uv-nonblocking (where OpenSSL checks it) does.
+      if (v == X509_V_OK)
+        v = spec.url.host.find_first_not_of("0123456789.") == std::string::npos || spec.url.host.find(':') != std::string::npos
+                ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                : X509_V_ERR_HOSTNAME_MISMATCH;
+      rec.fail(FailureKind::kTls,
+               std::string("TLS handshake: certificate verify failed (") + X509_verify_cert_error_string(v) + ")");
+      return;
     }
-    default: return "cpp-httplib error: " + httplib::to_string(error);
+    case Error::Read: rec.fail(FailureKind::kRead, "read response: failed"); return;
+    case Error::Write: rec.fail(FailureKind::kWrite, "send request: failed"); return;
+    default: rec.fail(FailureKind::kRead, "cpp-httplib error: " + httplib::to_string(error)); return;
   }
 }
+
 }  // namespace
 
-RequestRecord httplib_fetch(httplib::Client& client, const RunSpec& spec, int page, const RunClock& clock) {
+RequestRecord HttplibClient::fetch(int page, const RunClock& clock) {
+  if (interrupted()) return not_started(page);
   ERR_clear_error();
   errno = 0;
   RequestRecord rec;
   rec.page = page;
-  rec.socket_class = httplib_socket_class(spec);
+  rec.socket_class = httplib_socket_class(spec_);
   rec.t.start = clock.now();
-  std::string body;
-  httplib::Result res = client.Get(
-      target_for_page(spec.url, page),
-      [&](const httplib::Response&) {
-        rec.t.first_byte = clock.now();
-        return true;
-      },
-      [&](const char* data, size_t len) {
-        body.append(data, len);
-        return true;
-      });
+  auto start = std::chrono::steady_clock::now();
+  exchange_ = Exchange{&rec, &clock, spec_.timeout_s, spec_.deadline_s,
+                       start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(spec_.deadline_s)),
+                       Step::kConnect, std::nullopt};
+  httplib::Result res = impl_->Get(target_for_page(spec_.url, page));
+  int err_no = errno;
   rec.t.done = clock.now();
-  if (!res) {
-    rec.error = describe(res.error(), client, spec.url);
-    return rec;
+  if (exchange_.failure) {
+    const RequestFailure& f = *exchange_.failure;
+    rec.fail(f.kind(), f.what(), exchange_.step);
+  } else if (!res) {
+    describe(rec, res.error(), *impl_, spec_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+             err_no);
+  } else {
+    check_response(rec, res->status, res->body);
   }
-  rec.status = res->status;
-  rec.bytes = body.size();
-  rec.error = check_page(res->status, body, page);
+  exchange_.rec = nullptr;
   return rec;
 }
 
-std::unique_ptr<httplib::Client> HttplibClientPool::borrow() {
+std::unique_ptr<HttplibClient> HttplibClientPool::borrow() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!idle_.empty()) {
@@ -100,10 +193,10 @@ std::unique_ptr<httplib::Client> HttplibClientPool::borrow() {
       return client;
     }
   }
-  return make_httplib_client(spec_);
+  return std::make_unique<HttplibClient>(spec_);
 }
 
-void HttplibClientPool::give_back(std::unique_ptr<httplib::Client> client) {
+void HttplibClientPool::give_back(std::unique_ptr<HttplibClient> client) {
   std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(std::move(client));
 }

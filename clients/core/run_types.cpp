@@ -39,6 +39,17 @@ double WatchdogReport::longest_s() const {
   return longest;
 }
 
+std::map<std::string, int> errors_by_kind(const RunResult& result) {
+  std::map<std::string, int> count;
+  for (const char* kind : kFailureKindsInSummary) count[kind] = 0;
+  for (const RequestRecord& rec : result.requests) {
+    if (rec.valid()) continue;
+    std::string kind = rec.error_kind.rfind("timeout", 0) == 0 ? "timeout" : rec.error_kind;
+    ++count[kind.empty() ? "unknown" : kind];
+  }
+  return count;
+}
+
 std::string to_string(Verdict v) {
   switch (v) {
     case Verdict::kFast: return "fast";

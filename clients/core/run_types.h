@@ -3,10 +3,12 @@
 // the labs runner and the trace/waterfall tools read one shape.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/failure.h"
 #include "core/observe_types.h"
 #include "core/url.h"
 
@@ -31,6 +33,12 @@ std::string to_string(Runtime r);
 std::optional<Variant> parse_variant(const std::string& s);
 std::optional<Runtime> parse_runtime(const std::string& s);
 
+// fetch's default --deadline. Every uv-nonblocking request starts at once, so with a
+// loop that blocks (blocking_tls) the last of N is answered after N x delay: 60 s leaves
+// the labs (10 x /delay/1) six times that, and still stops a dripping server within a
+// minute. Longer serial runs need a longer --deadline.
+inline constexpr double kDefaultDeadlineS = 60;
+
 struct RunSpec {
   Url url;                  // request i asks for url with page=i appended
   int n = 10;               // number of requests, pages 0..n-1
@@ -38,6 +46,9 @@ struct RunSpec {
   Runtime runtime = Runtime::kPy37;
   double delay_s = 0;       // expected server delay; 0 = unknown (no verdict)
   double timeout_s = 30;    // per wait (connect, each read, each write), like a socket timeout
+  // The whole request (connect to last byte): a server that answers every wait in time
+  // but never finishes (a drip) still ends here. `fetch --deadline`.
+  double deadline_s = kDefaultDeadlineS;
   std::filesystem::path cacert;  // CA file that verifies the server
   bool insecure = false;    // skip certificate verification (explicit choice)
   std::vector<std::filesystem::path> module_path;  // directories searched for modules
@@ -47,13 +58,13 @@ struct RunSpec {
 };
 
 // Seconds from the run's start on a monotonic clock. A step the variant cannot observe
-// stays empty (cpp-httplib hides connect, handshake and send from its caller).
+// stays empty (e.g. tls_done after a failed handshake).
 struct Timeline {
   std::optional<double> start;       // the request began (coroutine or call started)
   std::optional<double> connected;   // TCP connect completed
   std::optional<double> tls_done;    // TLS handshake completed (or skipped for http)
   std::optional<double> sent;        // the whole request was written
-  std::optional<double> first_byte;  // first response bytes (httplib: headers parsed)
+  std::optional<double> first_byte;  // first response bytes arrived
   std::optional<double> done;        // response complete, or the request failed
 };
 
@@ -61,11 +72,16 @@ struct RequestRecord {
   int page = -1;
   int status = 0;            // HTTP status, 0 when no response arrived
   std::size_t bytes = 0;     // response body bytes
-  std::string error;         // why the request is invalid; empty when valid
+  std::string error;         // why the request is invalid, naming the step; empty when valid
+  std::string error_kind;    // failure_kind(): "connect", "timeout-read", "http", ...; empty when valid
   std::string socket_class;  // the socket that carried it (`fetch --socket-class`)
   Timeline t;
 
   bool valid() const { return error.empty(); }
+  void fail(FailureKind kind, std::string why, Step step = Step::kRead) {
+    error_kind = failure_kind(kind, step);
+    error = std::move(why);
+  }
 };
 
 enum class Verdict { kFast, kSlow, kMixed, kUnknown };
@@ -89,5 +105,9 @@ struct RunResult {
 
 // Fills valid_pages, invalid_pages and the verdict from requests, total_s and delay_s.
 void summarize(RunResult& result);
+
+// Failed requests per kind, every kind of kFailureKindsInSummary present (zeros too);
+// timeouts of every step count under "timeout", as wrk counts them.
+std::map<std::string, int> errors_by_kind(const RunResult& result);
 
 }  // namespace slowfast

@@ -13,13 +13,16 @@ bool is_ip_address(const std::string& host) {
 }
 }  // namespace
 
+void apply_client_tls_policy(SSL_CTX* ctx) {
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+}
+
 SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure) {
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) throw std::runtime_error("cannot create a TLS context: " + openssl_error());
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
-  // The server may close right after a Content-Length body without close_notify.
-  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+  apply_client_tls_policy(ctx.get());
   // Partial writes let a non-blocking send report progress like a socket send().
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (insecure) {

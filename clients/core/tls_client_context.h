@@ -9,6 +9,11 @@
 
 namespace slowfast {
 
+// The policy every variant's context follows (issue 8): TLS 1.2 at least, no session
+// cache (full handshakes, as the story's clients did), a peer closing without
+// close_notify is an end of stream (the server may close right after a body).
+void apply_client_tls_policy(SSL_CTX* ctx);
+
 // Verifies against `cacert` unless `insecure`. Every connection does a full handshake
 // (no session reuse), as the story's clients did. Throws std::runtime_error (one line).
 SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure);

@@ -19,6 +19,13 @@ std::string check_page(int status, std::string_view body, int page) {
   return "wrong page id " + got.dump() + " (expected " + want + ")";
 }
 
+void check_response(RequestRecord& rec, int status, std::string_view body) {
+  rec.status = status;
+  rec.bytes = body.size();
+  std::string why = check_page(status, body, rec.page);
+  if (!why.empty()) rec.fail(status == 200 ? FailureKind::kPage : FailureKind::kHttp, std::move(why));
+}
+
 Verdict verdict_for(double total_s, double delay_s, int n) {
   if (!(delay_s > 0)) return Verdict::kUnknown;
   if (total_s < 2 * delay_s) return Verdict::kFast;

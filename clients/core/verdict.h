@@ -11,6 +11,10 @@ namespace slowfast {
 // (httpbin echoes the query). Otherwise one line saying what is wrong.
 std::string check_page(int status, std::string_view body, int page);
 
+// Records a complete response in `rec` (status, bytes) and checks it for rec.page: a
+// status other than 200 fails as kind http, a wrong body as kind page.
+void check_response(RequestRecord& rec, int status, std::string_view body);
+
 // fast: total < 2 x delay (the requests overlapped); slow: total > n/2 x delay (they
 // ran one at a time, or nearly); mixed in between; unknown when the delay is unknown.
 Verdict verdict_for(double total_s, double delay_s, int n);

@@ -11,7 +11,8 @@
 // Task (task.h: host and module share coroutine frames, so their promise layouts must
 // agree) or the probes' Site, Frame and HostApi (core/probe.h).
 // 2: install() also receives the host's probe entry points.
-#define SLOWFAST_MODULE_ABI 2
+// 3: SocketArgs carries the request's deadline and the interrupt fd.
+#define SLOWFAST_MODULE_ABI 3
 #define SLOWFAST_MODULE_ENTRY_NAME "slowfast_module_entry"
 
 extern "C" {

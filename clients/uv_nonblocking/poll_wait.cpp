@@ -4,8 +4,11 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cmath>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace slowfast {
 
@@ -13,10 +16,19 @@ namespace {
 // The loop hands a ready fd back to its coroutine: everything it runs until its next
 // wait is below this probe.
 constexpr probe::Site kResume{"slowfast", "PollWait::resume"};
+
+// The armed waits, for interrupt_all. Only loop threads touch it; one loop per run.
+std::unordered_set<PollWait*>& armed() {
+  static std::unordered_set<PollWait*> set;
+  return set;
+}
 }  // namespace
 
-PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page)
-    : fd_(fd), page_(page), timeout_ms_(static_cast<uint64_t>(std::ceil(timeout_s * 1000))) {
+PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page, std::uint64_t deadline_ns)
+    : fd_(fd),
+      page_(page),
+      timeout_ms_(static_cast<uint64_t>(std::ceil(timeout_s * 1000))),
+      deadline_ns_(deadline_ns) {
   uv_check(uv_poll_init(loop, poll_.get(), fd), "uv_poll_init");
   poll_.initialised();
   poll_.get()->data = this;
@@ -25,26 +37,49 @@ PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page)
   timer_.get()->data = this;
 }
 
+PollWait::~PollWait() { armed().erase(this); }
+
 void PollWait::arm(Want want, std::coroutine_handle<> h) {
   want_ = want;
   waiter_ = h;
+  kind_ = FailureKind::kNone;
   error_.clear();
   int events = want == Want::kRead ? UV_READABLE : UV_WRITABLE;
   uv_check(uv_poll_start(poll_.get(), events, &PollWait::on_poll), "uv_poll_start");
   // The loop's cached time is stale if a callback blocked: refresh it, or the timer
   // would fire early by however long the loop was stuck.
   uv_update_time(uv_handle_get_loop(poll_.handle()));
-  uv_check(uv_timer_start(timer_.get(), &PollWait::on_timeout, timeout_ms_, 0), "uv_timer_start");
+  uint64_t wait_ms = timeout_ms_;
+  deadline_bound_ = false;
+  if (deadline_ns_ != 0) {
+    std::uint64_t now = uv_hrtime();
+    uint64_t left_ms = now >= deadline_ns_ ? 0 : (deadline_ns_ - now + 999'999) / 1'000'000;
+    if (left_ms <= wait_ms) {
+      wait_ms = left_ms;
+      deadline_bound_ = true;
+    }
+  }
+  uv_check(uv_timer_start(timer_.get(), &PollWait::on_timeout, wait_ms, 0), "uv_timer_start");
+  armed().insert(this);
 }
 
 void PollWait::check() {
-  if (!error_.empty()) throw std::runtime_error(std::exchange(error_, {}));
+  if (kind_ != FailureKind::kNone) throw RequestFailure(std::exchange(kind_, FailureKind::kNone), std::exchange(error_, {}));
+}
+
+void PollWait::interrupt_all(uv_loop_t* loop) {
+  std::vector<PollWait*> waits;
+  for (PollWait* w : armed())
+    if (uv_handle_get_loop(w->poll_.handle()) == loop) waits.push_back(w);
+  // Each resumption may end (and destroy) other waits: only finish those still armed.
+  for (PollWait* w : waits)
+    if (armed().count(w)) w->finish(FailureKind::kInterrupted, "interrupted by a signal");
 }
 
 // libuv reports POLLERR/POLLHUP as status UV_EBADF. Like poll(2), that is "ready":
 // the next recv, SSL call or SO_ERROR says what really happened (e.g. refused).
 void PollWait::on_poll(uv_poll_t* p, int /*status*/, int /*events*/) {
-  static_cast<PollWait*>(p->data)->finish("");
+  static_cast<PollWait*>(p->data)->finish(FailureKind::kNone, "");
 }
 
 // Timers run before I/O in a loop iteration: after the loop was blocked, the timer
@@ -52,16 +87,19 @@ void PollWait::on_poll(uv_poll_t* p, int /*status*/, int /*events*/) {
 void PollWait::on_timeout(uv_timer_t* t) {
   auto* self = static_cast<PollWait*>(t->data);
   pollfd pfd{self->fd_, static_cast<short>(self->want_ == Want::kRead ? POLLIN : POLLOUT), 0};
-  bool ready = ::poll(&pfd, 1, 0) > 0;
-  self->finish(ready ? "" : "timed out");
+  if (::poll(&pfd, 1, 0) > 0) return self->finish(FailureKind::kNone, "");
+  if (self->deadline_bound_) return self->finish(FailureKind::kDeadline, "deadline reached");
+  self->finish(FailureKind::kTimeout, "timed out after " + fmt_seconds(self->timeout_ms_ / 1000.0));
 }
 
 // Resuming is the last thing done here: the coroutine may destroy this object (the
 // probe lives on this stack frame, not in the object).
-void PollWait::finish(std::string error) {
+void PollWait::finish(FailureKind kind, std::string error) {
   if (!waiter_) return;
+  armed().erase(this);
   uv_poll_stop(poll_.get());
   uv_timer_stop(timer_.get());
+  kind_ = kind;
   error_ = std::move(error);
   probe::dispatch(page_);
   probe::Scope scope(kResume);

@@ -1,6 +1,7 @@
 // What a module may do to the socket factory, and what it gets to build a socket.
 // Part of the module ABI (module_abi.h): change it and bump SLOWFAST_MODULE_ABI.
 #pragma once
+#include <cstdint>
 #include <memory>
 
 #include "core/openssl_ptr.h"
@@ -15,6 +16,10 @@ struct SocketArgs {
   int fd = -1;            // the connection's socket (owned by the connection)
   IoWait* io = nullptr;   // cooperative readiness waits on fd, through the loop
   double timeout_s = 30;  // bound of each wait
+  std::uint64_t deadline_ns = 0;  // bound of them all (uv_hrtime() clock); 0 = none
+  // Readable once SIGINT/SIGTERM arrived (core/interrupt.h); -1 = none. A socket that
+  // blocks in its own poll() watches it too, as Python's KeyboardInterrupt ends a poll.
+  int interrupt_fd = -1;
 };
 
 using SocketMaker = std::unique_ptr<Socket> (*)(SocketArgs&& args);

@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+
+#include "core/failure.h"
 
 #include "core/probe.h"
 
@@ -15,8 +18,8 @@ Fd::~Fd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-TcpConnection::TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page)
-    : fd_(fd), wait_(loop, fd, timeout_s, page) {}
+TcpConnection::TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page, std::uint64_t deadline_ns)
+    : fd_(fd), wait_(loop, fd, timeout_s, page, deadline_ns) {}
 
 std::string to_string(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -42,14 +45,15 @@ constexpr probe::Site kConnect{"slowfast", "TcpConnection::connect"};
 }  // namespace
 
 Task<std::unique_ptr<TcpConnection>> TcpConnection::connect(uv_loop_t* loop, const sockaddr_storage& addr,
-                                                            double timeout_s, int page) {
+                                                            double timeout_s, int page,
+                                                            std::uint64_t deadline_ns) {
   std::unique_ptr<TcpConnection> conn;
   bool in_progress = false;
   {
     probe::Scope scope(kConnect);  // the system calls; the wait below is the loop's
     int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) fail(addr, errno);
-    conn = std::make_unique<TcpConnection>(loop, fd, timeout_s, page);
+    conn = std::make_unique<TcpConnection>(loop, fd, timeout_s, page, deadline_ns);
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     socklen_t len = addr.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
@@ -60,13 +64,13 @@ Task<std::unique_ptr<TcpConnection>> TcpConnection::connect(uv_loop_t* loop, con
   }
   if (in_progress) {
     int fd = conn->fd();
-    std::string timeout;
+    std::optional<RequestFailure> failed;  // a co_await cannot sit in a catch block
     try {
       co_await conn->io().ready(Want::kWrite);
-    } catch (const std::exception& e) {
-      timeout = e.what();
+    } catch (const RequestFailure& e) {
+      failed = e;
     }
-    if (!timeout.empty()) throw std::runtime_error("connect " + to_string(addr) + ": " + timeout);
+    if (failed) throw RequestFailure(failed->kind(), "connect " + to_string(addr) + ": " + failed->what());
     int err = 0;
     socklen_t err_len = sizeof err;
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len);

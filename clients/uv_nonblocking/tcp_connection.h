@@ -28,10 +28,12 @@ class TcpConnection {
   // Connects to `addr` (a resolved address), each wait bounded by `timeout_s`.
   // Throws std::runtime_error("connect 127.0.0.1:1: connection refused"). `page`: the
   // request it serves, for the probes.
+  // `deadline_ns` (uv_hrtime(), 0 = none) bounds every wait on the connection.
   static Task<std::unique_ptr<TcpConnection>> connect(uv_loop_t* loop, const sockaddr_storage& addr,
-                                                      double timeout_s, int page = -1);
+                                                      double timeout_s, int page = -1,
+                                                      std::uint64_t deadline_ns = 0);
 
-  TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page = -1);
+  TcpConnection(uv_loop_t* loop, int fd, double timeout_s, int page = -1, std::uint64_t deadline_ns = 0);
   int fd() const { return fd_.get(); }
   IoWait& io() { return wait_; }
 

@@ -27,13 +27,24 @@ constexpr probe::Site kShutdown{"openssl", "SSL_shutdown"};
     throw std::runtime_error(std::string("TLS ") + op + ": certificate verify failed (" +
                              X509_verify_cert_error_string(verify) + ")");
   }
+  // The peer closed the TCP connection (with or without close_notify: the context
+  // ignores unexpected EOF), e.g. in the middle of the handshake.
+  if (err == SSL_ERROR_ZERO_RETURN) {
+    ERR_clear_error();
+    throw std::runtime_error(std::string("TLS ") + op + ": connection closed by peer");
+  }
   if (err == SSL_ERROR_SYSCALL) {
     int e = errno;
     std::string why = e ? std::strerror(e) : "connection closed by peer";
     ERR_clear_error();
     throw std::runtime_error(std::string("TLS ") + op + ": " + why);
   }
-  throw std::runtime_error(std::string("TLS ") + op + ": " + openssl_error("TLS error"));
+  // The reason alone ("wrong version number"), as the cpp-httplib variants say it.
+  unsigned long first = ERR_peek_error();
+  const char* reason = first ? ERR_reason_error_string(first) : nullptr;
+  std::string why = reason ? reason : openssl_error("TLS error");
+  ERR_clear_error();
+  throw std::runtime_error(std::string("TLS ") + op + ": " + why);
 }
 
 // Turns an OpenSSL return code into a Step, or throws.

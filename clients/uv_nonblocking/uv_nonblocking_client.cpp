@@ -1,5 +1,6 @@
 #include "uv_nonblocking/uv_nonblocking_client.h"
 
+#include "core/interrupt.h"
 #include "core/probe_recorder.h"
 #include "core/run_clock.h"
 #include "core/tls_client_context.h"
@@ -29,10 +30,10 @@ struct RunContext {
   const RunClock& clock;
 };
 
-std::unique_ptr<Socket> open_socket(const RunContext& run, TcpConnection& conn) {
+std::unique_ptr<Socket> open_socket(const RunContext& run, TcpConnection& conn, std::uint64_t deadline_ns) {
   if (!run.tls) return run.factory.make_plain(conn.fd(), conn.io());
   SocketArgs args{new_client_ssl(run.tls, conn.fd(), run.spec.url.host), conn.fd(), &conn.io(),
-                  run.spec.timeout_s};
+                  run.spec.timeout_s, deadline_ns, interrupt_fd()};
   return run.factory.make_tls(std::move(args));
 }
 
@@ -45,29 +46,47 @@ Task<void> close_quietly(Socket& socket) {
   }
 }
 
-// One greenlet: connect, handshake, send, read, check. Never throws: errors land in `rec`.
+// "connect ..." and "TLS handshake: ..." already name their step; a bare "timed out
+// after 1 s" or "TLS read: ..." gets it in front, as the cpp-httplib variants say it.
+std::string with_step(Step step, const std::string& what) {
+  if (step == Step::kConnect || what.rfind("TLS handshake", 0) == 0) return what;
+  const char* name = step == Step::kHandshake ? "TLS handshake" : step == Step::kWrite ? "send request" : "read response";
+  return what.rfind(name, 0) == 0 ? what : std::string(name) + ": " + what;
+}
+
+// One greenlet: connect, handshake, send, read, check. Never throws: errors land in
+// `rec`, with their kind: RequestFailure knows its own, anything else is named after
+// the step it happened in.
 Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
   const RunClock& clock = run.clock;
   rec.t.start = clock.now();
   probe::dispatch(rec.page);
+  const std::uint64_t deadline_ns = uv_hrtime() + static_cast<std::uint64_t>(run.spec.deadline_s * 1e9);
+  Step step = Step::kConnect;
   try {
     std::unique_ptr<TcpConnection> conn =
-        co_await TcpConnection::connect(run.loop, run.addr, run.spec.timeout_s, rec.page);
+        co_await TcpConnection::connect(run.loop, run.addr, run.spec.timeout_s, rec.page, deadline_ns);
     rec.t.connected = clock.now();
-    std::unique_ptr<Socket> socket = open_socket(run, *conn);  // destroyed before conn
+    step = Step::kHandshake;
+    std::unique_ptr<Socket> socket = open_socket(run, *conn, deadline_ns);  // destroyed before conn
     rec.socket_class = socket->class_name();
     co_await socket->handshake();
     rec.t.tls_done = clock.now();
+    step = Step::kWrite;
     std::string request = build_get(target_for_page(run.spec.url, rec.page), run.spec.url.authority());
     co_await send_all(*socket, request);
     rec.t.sent = clock.now();
+    step = Step::kRead;
     HttpResponse res = co_await read_response(*socket, run.spec.runtime, [&] { rec.t.first_byte = clock.now(); });
-    rec.status = res.status;
-    rec.bytes = res.body.size();
-    rec.error = check_page(res.status, res.body, rec.page);
+    check_response(rec, res.status, res.body);
     co_await close_quietly(*socket);
+  } catch (const RequestFailure& e) {
+    std::string what = e.kind() == FailureKind::kDeadline
+                           ? deadline_message(run.spec.deadline_s, step)
+                           : with_step(step, e.what());
+    rec.fail(e.kind(), what, step);
   } catch (const std::exception& e) {
-    rec.error = e.what();
+    rec.fail(kind_of_step(step), with_step(step, e.what()), step);
   }
   rec.t.done = clock.now();
 }
@@ -90,6 +109,25 @@ class IterationCounter {
   std::int64_t count_ = 0;
 };
 
+// SIGINT/SIGTERM: the loop wakes on the interrupt fd and ends every wait, so each
+// request records "interrupted" and the run returns with what it has.
+class InterruptWatch {
+ public:
+  explicit InterruptWatch(uv_loop_t* loop) {
+    if (interrupt_fd() < 0) return;
+    uv_check(uv_poll_init(loop, poll_.get(), interrupt_fd()), "uv_poll_init");
+    poll_.initialised();
+    uv_poll_start(poll_.get(), UV_READABLE, [](uv_poll_t* p, int, int) {
+      uv_poll_stop(p);
+      PollWait::interrupt_all(uv_handle_get_loop(reinterpret_cast<uv_handle_t*>(p)));
+    });
+    uv_unref(poll_.handle());  // not a reason for the loop to keep running
+  }
+
+ private:
+  UvHandle<uv_poll_t> poll_;
+};
+
 // Runs every request on `loop` with the probes recorded when the spec asks for a profile
 // or a watchdog; fills the records, total_s, and the profile and watchdog report.
 void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
@@ -105,6 +143,7 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
   std::optional<LoopWatchdog> watchdog;
   if (spec.watchdog_ms > 0) watchdog.emplace(loop.get(), recorder, run.clock, spec.watchdog_ms / 1000);
 
+  InterruptWatch interrupt_watch(loop.get());
   std::vector<Task<void>> tasks;
   tasks.reserve(result.requests.size());
   {
@@ -129,7 +168,7 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
     result.profile = recorder.rows();
   }
   for (size_t i = 0; i < tasks.size(); ++i)
-    if (!tasks[i].done()) result.requests[i].error = "internal error: request never finished";
+    if (!tasks[i].done()) result.requests[i].fail(FailureKind::kRead, "internal error: request never finished");
 }
 
 }  // namespace

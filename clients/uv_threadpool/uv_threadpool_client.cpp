@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "blocking/httplib_fetch.h"
+#include "core/interrupt.h"
 #include "uv_nonblocking/uv_handle.h"
 
 namespace slowfast {
@@ -29,8 +30,12 @@ struct Job {
 
 void run_job(uv_work_t* w) {
   Job& job = *static_cast<Job*>(w->data);
-  std::unique_ptr<httplib::Client> client = job.pool->borrow();
-  job.record = httplib_fetch(*client, *job.spec, job.record.page, *job.clock);
+  if (interrupted()) {  // queued behind the signal: never started
+    job.record = not_started(job.record.page);
+    return;
+  }
+  std::unique_ptr<HttplibClient> client = job.pool->borrow();
+  job.record = client->fetch(job.record.page, *job.clock);
   job.pool->give_back(std::move(client));
 }
 

@@ -47,10 +47,17 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-int wait_for(pid_t pid, double timeout_s) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+int wait_for(pid_t pid, double timeout_s, double signal_after_s, int signo) {
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + std::chrono::duration<double>(timeout_s);
+  auto signal_at = start + std::chrono::duration<double>(signal_after_s);
+  bool signalled = !(signal_after_s > 0);
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (!signalled && std::chrono::steady_clock::now() > signal_at) {
+      kill(pid, signo);
+      signalled = true;
+    }
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
@@ -64,7 +71,7 @@ int wait_for(pid_t pid, double timeout_s) {
 }  // namespace
 
 CliResult run_slowfast(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                       double timeout_s) {
+                       double timeout_s, double signal_after_s, int signo) {
   char tmpl[] = "/tmp/slowfast-cli-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   fs::path dir = tmpl;
@@ -83,7 +90,7 @@ CliResult run_slowfast(const std::vector<std::string>& args, const std::vector<s
   if (rc != 0) throw std::runtime_error("cannot start " + argv_s[0]);
 
   CliResult result;
-  result.exit_code = wait_for(pid, timeout_s);
+  result.exit_code = wait_for(pid, timeout_s, signal_after_s, signo);
   result.out = slurp(dir / "out");
   result.err = slurp(dir / "err");
   fs::remove_all(dir);

@@ -13,7 +13,8 @@ struct CliResult {
 
 // `env` ("K=V") is added to this process's environment, from which SLOWFAST_PATH and
 // UV_THREADPOOL_SIZE are first removed so that every test says what it installs.
+// `signal_after_s` > 0 sends `signo` to the child once that many seconds have passed.
 CliResult run_slowfast(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-                       double timeout_s = 60);
+                       double timeout_s = 60, double signal_after_s = 0, int signo = 15);
 
 }  // namespace slowfast::testing

@@ -147,7 +147,31 @@ TEST(PollWait, TimesOutOnASilentPeer) {
       error = e.what();
     }
   }
-  EXPECT_EQ(error, "timed out");
+  EXPECT_EQ(error, "timed out after 0.05 s");
+}
+
+// The request's deadline ends a wait before its (longer) timeout, as kind deadline.
+TEST(PollWait, EndsAtTheDeadlineBeforeTheTimeout) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  Fd peer(fds[1]);
+  FailureKind kind = FailureKind::kNone;
+  {
+    UvLoop loop;
+    TcpConnection conn(loop.get(), fds[0], 30, -1, uv_hrtime() + 50'000'000);
+    PlainSocket socket(conn.fd(), conn.io());
+    HttpResponse res;
+    Task<void> t = read_into(socket, Runtime::kPy37, res);
+    t.start();
+    loop.run();
+    ASSERT_TRUE(t.done());
+    try {
+      t.result();
+    } catch (const RequestFailure& e) {
+      kind = e.kind();
+    }
+  }
+  EXPECT_EQ(kind, FailureKind::kDeadline);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "uv_nonblocking/response_parser.h"
 
+#include "core/failure.h"
+
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -67,6 +69,45 @@ TEST(ResponseParser, BytesAfterTheResponseAreIgnored) {
   ASSERT_TRUE(p.complete());
   EXPECT_EQ(p.status(), 200);
   EXPECT_EQ(p.body(), "ok");
+}
+
+// What the parser throws for `wire`: its kind and message.
+std::pair<FailureKind, std::string> failure_of(std::string_view wire) {
+  ResponseParser p;
+  try {
+    p.feed(wire);
+    p.feed_eof();
+  } catch (const RequestFailure& e) {
+    return {e.kind(), e.what()};
+  }
+  return {FailureKind::kNone, ""};
+}
+
+TEST(ResponseParser, InterimResponsesAreSkipped) {
+  ResponseParser p;
+  p.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n");
+  EXPECT_FALSE(p.complete());
+  p.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  ASSERT_TRUE(p.complete());
+  EXPECT_EQ(p.status(), 200);
+  EXPECT_EQ(p.body(), "ok");
+}
+
+TEST(ResponseParser, EachFaultIsNamed) {
+  EXPECT_EQ(failure_of("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+            std::make_pair(FailureKind::kHttp, std::string("read response: conflicting Content-Length (repeated, or "
+                                                           "beside Transfer-Encoding: chunked)")));
+  auto [kind, why] = failure_of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n");
+  EXPECT_EQ(kind, FailureKind::kHttp);
+  EXPECT_EQ(why, "read response: chunk size too large");
+  EXPECT_NE(failure_of("garbage\r\n\r\n").second.find("bad status line"), std::string::npos);
+  EXPECT_EQ(failure_of("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n").second, "read response: invalid Content-Length");
+  EXPECT_EQ(failure_of("").first, FailureKind::kRead);
+  EXPECT_NE(failure_of("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab").second.find("after 2 body bytes"),
+            std::string::npos);
+  std::string big = "HTTP/1.1 200 OK\r\n";
+  for (int i = 0; i < 2000; ++i) big += "X-Filler-" + std::to_string(i) + ": " + std::string(40, 'x') + "\r\n";
+  EXPECT_EQ(failure_of(big).second, "read response: headers larger than 65536 bytes");
 }
 
 }  // namespace

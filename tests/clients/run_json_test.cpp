@@ -21,7 +21,7 @@ TEST(RunJson, HasTheContractKeys) {
   ok.t = {0.0, 0.001, 0.004, 0.0045, 0.251, 0.2512};
   RequestRecord bad;
   bad.page = 1;
-  bad.error = "timed out";
+  bad.fail(FailureKind::kTimeout, "read response: timed out after 1 s", Step::kRead);
   bad.t.start = 0.0;
   bad.t.done = 0.26;
   r.requests = {ok, bad};
@@ -48,7 +48,13 @@ TEST(RunJson, HasTheContractKeys) {
   for (const char* step : {"start", "connected", "tls_done", "sent", "first_byte", "done"})
     EXPECT_TRUE(first["t"][step].is_number()) << step;
   const nlohmann::json& second = j["requests"][1];
-  EXPECT_EQ(second["error"], "timed out");
+  EXPECT_EQ(second["error"], "read response: timed out after 1 s");
+  EXPECT_EQ(second["error_kind"], "timeout-read");
+  EXPECT_TRUE(first["error_kind"].is_null());
+  // Every kind counted, timeouts of every step as one (wrk's "Socket errors" line).
+  EXPECT_EQ(j["errors_by_kind"]["timeout"], 1);
+  EXPECT_EQ(j["errors_by_kind"]["connect"], 0);
+  EXPECT_EQ(j["errors_by_kind"].size(), std::size(kFailureKindsInSummary));
   EXPECT_TRUE(second["t"]["connected"].is_null());  // never observed: null, not 0
 }
 

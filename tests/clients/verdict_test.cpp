@@ -18,6 +18,18 @@ TEST(CheckPage, SaysWhatIsWrong) {
   EXPECT_NE(check_page(200, R"({"args":{"page":["1","1"]}})", 1).find("wrong page id"), std::string::npos);
 }
 
+TEST(CheckResponse, AStatusIsAnHttpFailureAWrongBodyAPageFailure) {
+  RequestRecord rec;
+  rec.page = 1;
+  check_response(rec, 302, "");
+  EXPECT_EQ(rec.error_kind, "http");
+  RequestRecord other;
+  other.page = 1;
+  check_response(other, 200, R"({"args":{"page":"2"}})");
+  EXPECT_EQ(other.error_kind, "page");
+  EXPECT_EQ(other.bytes, 21u);
+}
+
 TEST(Verdict, FastSlowMixedUnknown) {
   EXPECT_EQ(verdict_for(1.05, 1.0, 10), Verdict::kFast);
   EXPECT_EQ(verdict_for(10.1, 1.0, 10), Verdict::kSlow);

@@ -9,9 +9,9 @@
 
 namespace slowfast {
 
-// A phase ends at a timeline point and is named after it. When the variant cannot see
-// a point (cpp-httplib hides connect, handshake and send), the span up to the next
-// point it does see takes that point's phase.
+// A phase ends at a timeline point and is named after it. When a point is missing
+// (the request failed before it), the span up to the next point it does have takes
+// that point's phase.
 enum class Phase { kConnect, kTls, kSend, kWait, kReceive };
 
 struct Segment {

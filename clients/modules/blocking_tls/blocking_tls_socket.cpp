@@ -1,11 +1,16 @@
 #include "modules/blocking_tls/blocking_tls_socket.h"
 
 #include <poll.h>
+#include <time.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+
+#include "core/failure.h"
 
 namespace slowfast {
 
@@ -23,21 +28,32 @@ constexpr probe::Site kPoll{"blocking_tls", "poll"};
 }  // namespace
 
 BlockingTlsSocket::BlockingTlsSocket(SocketArgs&& args)
-    : ssl_(std::move(args.ssl)), fd_(args.fd), timeout_s_(args.timeout_s) {}
+    : ssl_(std::move(args.ssl)), fd_(args.fd), timeout_s_(args.timeout_s), deadline_ns_(args.deadline_ns),
+      interrupt_fd_(args.interrupt_fd) {}
 
 std::unique_ptr<Socket> BlockingTlsSocket::make(SocketArgs&& args) {
   return std::make_unique<BlockingTlsSocket>(std::move(args));
 }
 
 void BlockingTlsSocket::wait_blocking(Want want) const {
-  pollfd pfd{fd_, static_cast<short>(want == Want::kRead ? POLLIN : POLLOUT), 0};
+  pollfd pfd[2] = {{fd_, static_cast<short>(want == Want::kRead ? POLLIN : POLLOUT), 0}, {interrupt_fd_, POLLIN, 0}};
   int timeout_ms = static_cast<int>(std::ceil(timeout_s_ * 1000));
-  int rc;
+  int wait_ms = timeout_ms;
+  if (deadline_ns_ != 0) {
+    // CLOCK_MONOTONIC is uv_hrtime()'s clock (the host's deadline); a module links no libuv.
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    auto now = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+    auto left_ms = static_cast<int>(now >= deadline_ns_ ? 0 : (deadline_ns_ - now + 999'999) / 1'000'000);
+    wait_ms = std::min(wait_ms, left_ms);
+  }
   probe::Scope scope(kPoll);
-  do {
-    rc = ::poll(&pfd, 1, timeout_ms);  // the loop thread sleeps here
-  } while (rc < 0 && errno == EINTR);
-  if (rc == 0) throw std::runtime_error("timed out");
+  int rc = ::poll(pfd, interrupt_fd_ >= 0 ? 2 : 1, wait_ms);  // the loop thread sleeps here
+  // Only SIGINT/SIGTERM have handlers in `fetch`: like KeyboardInterrupt, they end the poll.
+  if ((rc < 0 && errno == EINTR) || (rc > 0 && pfd[1].revents))
+    throw RequestFailure(FailureKind::kInterrupted, "interrupted by a signal");
+  if (rc == 0 && wait_ms < timeout_ms) throw RequestFailure(FailureKind::kDeadline, "deadline reached");
+  if (rc == 0) throw RequestFailure(FailureKind::kTimeout, "timed out after " + fmt_seconds(timeout_s_));
   if (rc < 0) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 }
 

@@ -24,7 +24,8 @@ class BlockingTlsSocket : public Socket {
   SSL* ssl() const { return ssl_.get(); }
 
  private:
-  // Blocks the calling thread until the fd is ready; throws after the timeout.
+  // Blocks the calling thread until the fd is ready; throws RequestFailure after the
+  // timeout or at the deadline.
   void wait_blocking(Want want) const;
   // Repeats `step` until it needs no wait, blocking in between; timed as `site`.
   template <typename Step>
@@ -33,6 +34,8 @@ class BlockingTlsSocket : public Socket {
   SslPtr ssl_;
   int fd_;
   double timeout_s_;
+  std::uint64_t deadline_ns_;
+  int interrupt_fd_;
 };
 
 }  // namespace slowfast
