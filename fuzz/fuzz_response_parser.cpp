@@ -42,8 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     // feed_eof() returns only on a complete response.
     check(parser.complete());
-    // http-parser takes 1 to 3 digits ("HTTP/1.1 2" is status 2), never more.
+    // http-parser takes 1 to 3 digits ("HTTP/1.1 2" is status 2), never more; an interim
+    // 1xx is skipped, never taken for the final answer (RFC 9110 15.2). 101 is final
+    // (a switch we never asked for: the client rejects it as not 200).
     check(parser.status() >= 0 && parser.status() <= 999);
+    check(parser.status() < 100 || parser.status() > 199 || parser.status() == 101);
     check(parser.body().size() <= max_body);
     // After completion more bytes and the close are ignored, never thrown on.
     parser.feed(bytes);
