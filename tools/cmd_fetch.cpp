@@ -29,9 +29,10 @@ namespace {
 struct FetchOptions {
   std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall;
   int n = 10;
-  double timeout = 30, deadline = kDefaultDeadlineS, delay = 0, watchdog_ms = 0;
+  double timeout = 30, deadline = 0, delay = 0, watchdog_ms = 0;  // deadline 0: the default
   bool insecure = false, verbose = false, socket_class = false;
   bool trace = false, profile = false, waterfall_text = false;
+  bool deadline_given = false;
 };
 
 [[noreturn]] void usage_error(const std::string& what) { throw CLI::ValidationError(what); }
@@ -52,9 +53,9 @@ RunSpec make_spec(const FetchOptions& o) {
   spec.runtime = *runtime;
   if (!(o.timeout > 0)) usage_error("--timeout must be positive");
   spec.timeout_s = o.timeout;
-  if (!(o.deadline > 0)) usage_error("--deadline must be positive");
-  spec.deadline_s = o.deadline;
   spec.delay_s = o.delay > 0 ? o.delay : delay_from_url(spec.url);
+  if (o.deadline_given && !(o.deadline > 0)) usage_error("--deadline must be positive");
+  spec.deadline_s = o.deadline_given ? o.deadline : default_deadline(spec.n, spec.delay_s);
   spec.insecure = o.insecure;
   spec.cacert = o.cacert.empty() ? LabCertPaths{default_lab_certs_dir()}.ca_pem() : std::filesystem::path(o.cacert);
   if (spec.url.tls() && !spec.insecure && !std::filesystem::exists(spec.cacert))
@@ -174,9 +175,10 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_flag("--insecure", o->insecure, "Do not verify the server certificate")->excludes(cacert);
   cmd->add_option("--timeout", o->timeout, "Seconds each wait may take (connect, handshake, write, read)")
       ->capture_default_str();
-  cmd->add_option("--deadline", o->deadline,
-                  "Seconds one request may take in all, connect to last byte (failure kind 'deadline')")
-      ->capture_default_str();
+  auto* deadline = cmd->add_option(
+      "--deadline", o->deadline,
+      "Seconds one request may take in all, connect to last byte (failure kind 'deadline'); "
+      "default 60, or 2 x N x delay when longer, so a fully serialised run still ends");
   cmd->add_option("--delay", o->delay, "Server delay for the verdict (default: from /delay/{s} in the URL)");
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");
@@ -187,7 +189,10 @@ void add_fetch_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 60000.0));
   cmd->add_option("--waterfall", o->waterfall, "Write the run's waterfall as SVG to FILE");
   cmd->add_flag("--waterfall-text", o->waterfall_text, "Print the run's waterfall");
-  cmd->callback([o] { run(*o); });
+  cmd->callback([o, deadline] {
+    o->deadline_given = deadline->count() > 0;
+    run(*o);
+  });
 }
 
 }  // namespace slowfast::cli

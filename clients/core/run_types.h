@@ -2,6 +2,7 @@
 // what it reports (RunResult). Every client variant fills the same types, so the CLI,
 // the labs runner and the trace/waterfall tools read one shape.
 #pragma once
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -33,11 +34,15 @@ std::string to_string(Runtime r);
 std::optional<Variant> parse_variant(const std::string& s);
 std::optional<Runtime> parse_runtime(const std::string& s);
 
-// fetch's default --deadline. Every uv-nonblocking request starts at once, so with a
-// loop that blocks (blocking_tls) the last of N is answered after N x delay: 60 s leaves
-// the labs (10 x /delay/1) six times that, and still stops a dripping server within a
-// minute. Longer serial runs need a longer --deadline.
+// The default per-request deadline: 60 s, or twice a fully serialised run when that is
+// longer. Every uv-nonblocking request starts at once, so with a loop that blocks
+// (blocking_tls) the last of N is answered after N x delay: a slow stage must show as
+// slow, not as deadline failures, whatever its N; a dripping server with a small delay
+// still ends within a minute.
 inline constexpr double kDefaultDeadlineS = 60;
+inline double default_deadline(int n, double delay_s) {
+  return std::max(kDefaultDeadlineS, 2 * n * delay_s);
+}
 
 struct RunSpec {
   Url url;                  // request i asks for url with page=i appended

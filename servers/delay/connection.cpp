@@ -1,5 +1,9 @@
 #include "connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <cstdio>
 #include <utility>
 
@@ -144,10 +148,25 @@ void Connection::on_ciphertext(const char* data, size_t len) {
   }
 }
 
+// libuv reports a reset that arrives behind data as an EOF (POLLHUP after a partial
+// read), so the kernel is asked: a peer that only half-closed leaves the connection in
+// CLOSE_WAIT, one that reset it leaves it CLOSEd.
+bool Connection::peer_reset() {
+  uv_os_fd_t fd = -1;
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  return uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0 &&
+         getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_state == TCP_CLOSE;
+}
+
 void Connection::on_peer_finished() {
   // A client that has finished sending (FIN, or TLS close_notify) has not left: a
   // request it already sent is still answered, then the connection closes. Only a
   // reset or a failed write means it is gone.
+  if (peer_reset()) {
+    close();
+    return;
+  }
   peer_finished_ = true;
   if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;

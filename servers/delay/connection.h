@@ -59,6 +59,7 @@ class Connection {
   void on_ciphertext(const char* data, size_t len);
   void on_plaintext(const char* data, size_t len);
   void on_peer_finished();
+  bool peer_reset();
   void handle_request();
   void send_response();
   void send_drip_piece();

@@ -1,4 +1,5 @@
 #include "core/verdict.h"
+#include "core/run_types.h"
 
 #include <gtest/gtest.h>
 
@@ -58,6 +59,13 @@ TEST(Summarize, SortsPagesAndNeedsOneValidResponseForAVerdict) {
   for (auto& rec : r.requests) rec.error = "refused";
   summarize(r);
   EXPECT_EQ(r.verdict, Verdict::kUnknown);
+}
+
+// A fully serialised run (N x delay) must end with its pages, not with deadlines.
+TEST(Deadline, DefaultCoversTwiceASerialisedRun) {
+  EXPECT_DOUBLE_EQ(default_deadline(10, 1), kDefaultDeadlineS);
+  EXPECT_DOUBLE_EQ(default_deadline(100, 1), 200);
+  EXPECT_DOUBLE_EQ(default_deadline(10, 0), kDefaultDeadlineS);  // no known delay
 }
 
 }  // namespace

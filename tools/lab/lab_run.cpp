@@ -67,6 +67,7 @@ Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Varian
   spec.runtime = runtime;
   spec.delay_s = o.delay_s;
   spec.timeout_s = o.timeout_s;
+  spec.deadline_s = default_deadline(spec.n, spec.delay_s);
   spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
   spec.module_path = plan.module_path;
   if (variant == Variant::kUvNonblocking) spec.watchdog_ms = o.watchdog_ms;
