@@ -1,7 +1,7 @@
 // The lab's throwaway certificate authority and the delay server's certificate.
 //
 // One directory holds four files: ca.pem, ca.key, server.pem, server.key (keys 0600).
-// The CA and the server key are ECDSA P-256 (PERF.md: RSA costs the server ~0.8 ms more
+// The CA and the server key are ECDSA P-256 (RSA-2048 costs the server ~0.8 ms more
 // per handshake). The server certificate names localhost, 127.0.0.1 and ::1.
 // The server and every client share one default directory, so nothing needs flags.
 #pragma once

@@ -15,7 +15,7 @@
 
 namespace slowfast {
 
-// Which client runs the N requests (STORY.md, "The C++ analogue").
+// Which client runs the N requests: the C++ stand-ins for the story's Python clients.
 enum class Variant {
   kBlocking,       // cpp-httplib, one request after another (`requests`)
   kUvThreadpool,   // each request a blocking cpp-httplib call in uv_queue_work

@@ -1,5 +1,5 @@
 // The client side of TLS for the uv-nonblocking client: one SSL_CTX per process (the
-// CA is parsed once; PERF.md: a context per connection costs 35-50 ms with a full
+// CA is parsed once; a context per connection costs 35-50 ms with a full
 // bundle) and one SSL per connection, bound to the connection's own fd.
 #pragma once
 #include <filesystem>

@@ -1,5 +1,5 @@
 // Task<T>: a lazily started C++20 coroutine that one other coroutine awaits (the
-// greenlet of STORY.md). An exception escaping the body is rethrown to the awaiter.
+// C++ stand-in for a gevent greenlet). An exception escaping the body is rethrown to the awaiter.
 // Awaiting runs the task inline; if it finishes without suspending (every call of
 // BlockingTlsSocket does), the awaiter simply carries on - no resume, no new stack
 // frame - so long loops of such calls cannot overflow the stack, even in -O0 builds

@@ -9,11 +9,15 @@
 namespace slowfast {
 
 int uv_threadpool_size() {
-  constexpr int kDefault = 4, kMax = 1024;  // libuv's src/threadpool.c
+  // Exactly as libuv 1.44's src/threadpool.c reads it: atoi() into an unsigned count,
+  // 0 becomes 1, above 1024 becomes 1024. So "" and "abc" run 1 thread and "-1" (a huge
+  // unsigned) runs 1024: the figure reported must be the one that runs.
+  constexpr unsigned kDefault = 4, kMax = 1024;
   const char* env = std::getenv("UV_THREADPOOL_SIZE");
-  if (!env || !*env) return kDefault;
-  int n = std::atoi(env);
-  return n < 1 ? 1 : (n > kMax ? kMax : n);
+  unsigned n = env ? static_cast<unsigned>(std::atoi(env)) : kDefault;
+  if (n == 0) n = 1;
+  if (n > kMax) n = kMax;
+  return static_cast<int>(n);
 }
 
 namespace {

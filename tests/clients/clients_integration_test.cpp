@@ -1,5 +1,5 @@
 // The clients against the real delay server on loopback (delay 0.25 s, N = 8), through
-// the CLI as users run it. Timing checks are ratios of the delay, as DESIGN.md asks:
+// the CLI as users run it. Timing checks are ratios of the delay with wide margins:
 // fast < 2 x delay, slow > N/2 x delay; lower bounds only where physics gives them.
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -92,7 +92,7 @@ TEST_F(Clients, ThreadpoolOfFourTakesTwoRounds) {
   expect_threadpool(fetch({"--url", delay_url(), "--variant", "uv-threadpool"}, {"UV_THREADPOOL_SIZE=4"}), 4);
 }
 
-// The stage table of STORY.md, for the uv-nonblocking client.
+// The story's stage table (README.md, "The stages"), for the uv-nonblocking client.
 struct Stage {
   const char* env;
   const char* runtime;
@@ -128,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // The slow mechanism, not just the slow total: while one request waits in a blocking
 // read (recv_into falls through to BlockingTlsSocket), no other request progresses,
-// so the answers come one delay apart - "send, block, recv" of STORY.md.
+// so the answers come one delay apart - the story's "send, block, recv".
 TEST_F(Clients, Shim12Py37AnswersComeOneDelayApart) {
   Fetch f = fetch({"--url", delay_url(), "--runtime", "py37", "--modules", env("shim12")});
   expect_every_page_valid(f);

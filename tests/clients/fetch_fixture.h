@@ -1,5 +1,5 @@
 // What the CLI integration suites share: one delay server per suite, the stage
-// environments of STORY.md as module directories, and `slowfast fetch` runs whose
+// environments of the story as module directories, and `slowfast fetch` runs whose
 // --json document comes back parsed.
 #pragma once
 #include <filesystem>

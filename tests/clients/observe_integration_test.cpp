@@ -1,6 +1,6 @@
 // The tools that find the culprit (issue 5), against the real delay server (delay
 // 0.25 s, N = 8), through the CLI: --profile, --watchdog, --trace, --waterfall.
-// Timing checks are ratios of the delay with wide margins (DESIGN.md).
+// Timing checks are ratios of the delay with wide margins, never tight bounds.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

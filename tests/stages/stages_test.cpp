@@ -68,7 +68,7 @@ TEST_F(Stages, EveryStageShowsTheStorysVerdicts) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   ASSERT_TRUE(run.stages.contains("cells")) << run.output;
   EXPECT_EQ(run.stages["n"], 8);
-  // The story's table (STORY.md), written out here rather than read from the labs.
+  // The story's table (the 2019 original's), written out here rather than read from the labs.
   const std::map<int, std::pair<std::string, std::string>> story = {
       {0, {"fast", "fast"}}, {1, {"fast", "fast"}}, {2, {"slow", "slow"}},
       {3, {"fast", "slow"}}, {4, {"fast", "fast"}}};
