@@ -11,7 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "core/probe_recorder.h"
 #include "fetch.h"
 #include "lab/server_child.h"

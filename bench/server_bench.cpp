@@ -7,7 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "request_parser.h"
 #include "routes.h"
 #include "tls_server.h"

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "uv_nonblocking/response_parser.h"
+#include "core/response_parser.h"
 
 namespace {
 void check(bool ok) {

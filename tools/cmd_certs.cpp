@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 
 namespace slowfast::cli {
 

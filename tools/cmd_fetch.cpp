@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "core/interrupt.h"
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "core/run_json.h"
 #include "fetch.h"
 #include "observe/profile_table.h"

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "core/interrupt.h"
-#include "uv_nonblocking/tls_io.h"
+#include "slowfast/module/tls_io.h"
 
 namespace slowfast {
 

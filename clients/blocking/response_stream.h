@@ -24,10 +24,10 @@
 
 #include <httplib.h>
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 #include "core/run_clock.h"
 #include "core/run_types.h"
-#include "uv_nonblocking/response_parser.h"
+#include "core/response_parser.h"
 
 namespace slowfast {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/observe_types.h"
-#include "core/probe.h"
+#include "slowfast/module/probe.h"
 
 namespace slowfast::probe {
 
@@ -72,7 +72,7 @@ class Recorder {
   std::atomic<int> current_page_{-1};
 };
 
-// The host's HostApi, for modules (module_abi.h) and this image.
+// The host's HostApi, for modules (slowfast/module/module.h) and this image.
 const HostApi* host_api() noexcept;
 
 // The loop is about to resume the coroutine serving `page` (PollWait, fetch_one).

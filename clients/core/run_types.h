@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 #include "core/observe_types.h"
 #include "core/url.h"
 

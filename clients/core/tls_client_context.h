@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "uv_nonblocking/response_parser.h"
+#include "core/response_parser.h"
 
 namespace slowfast {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/run_types.h"
-#include "uv_nonblocking/socket.h"
+#include "slowfast/module/socket.h"
 
 namespace slowfast {
 

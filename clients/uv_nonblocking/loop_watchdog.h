@@ -21,7 +21,7 @@
 #include "core/observe_types.h"
 #include "core/probe_recorder.h"
 #include "core/run_clock.h"
-#include "uv_nonblocking/uv_handle.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast {
 

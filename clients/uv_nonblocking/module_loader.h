@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "uv_nonblocking/module_abi.h"
+#include "slowfast/module/module.h"
 
 namespace slowfast {
 

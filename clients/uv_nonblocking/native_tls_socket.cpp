@@ -1,6 +1,6 @@
 #include "uv_nonblocking/native_tls_socket.h"
 
-#include "uv_nonblocking/tls_io.h"
+#include "slowfast/module/tls_io.h"
 
 namespace slowfast {
 

@@ -1,7 +1,7 @@
 // NativeTlsSocket: the built-in TLS socket (Python's stdlib ssl under gevent). On
 // "want read/write" it awaits readiness from the loop, so other requests run meanwhile.
 #pragma once
-#include "uv_nonblocking/socket_registry.h"
+#include "slowfast/module/socket_registry.h"
 
 namespace slowfast {
 
@@ -18,7 +18,7 @@ class NativeTlsSocket final : public Socket {
   Task<void> shutdown() override;
 
  private:
-  SslPtr ssl_;
+  module::SslPtr ssl_;
   IoWait& io_;
 };
 

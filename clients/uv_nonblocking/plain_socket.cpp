@@ -6,7 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/probe.h"
+#include "slowfast/module/probe.h"
 
 namespace slowfast {
 

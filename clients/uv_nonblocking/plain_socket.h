@@ -2,8 +2,8 @@
 // whatever modules are installed: they only touch TLS, which is why plain HTTP
 // stays fast in every stage.
 #pragma once
-#include "uv_nonblocking/socket.h"
-#include "uv_nonblocking/io_wait.h"
+#include "slowfast/module/socket.h"
+#include "slowfast/module/io_wait.h"
 
 namespace slowfast {
 

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <string>
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 
-#include "uv_nonblocking/io_wait.h"
-#include "uv_nonblocking/uv_handle.h"
+#include "slowfast/module/io_wait.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "uv_nonblocking/module_loader.h"
-#include "uv_nonblocking/socket_registry.h"
+#include "slowfast/module/socket_registry.h"
 
 namespace slowfast {
 

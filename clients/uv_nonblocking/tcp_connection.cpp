@@ -8,9 +8,9 @@
 #include <cstring>
 #include <optional>
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 
-#include "core/probe.h"
+#include "slowfast/module/probe.h"
 
 namespace slowfast {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "uv_nonblocking/poll_wait.h"
-#include "uv_nonblocking/task.h"
+#include "slowfast/module/task.h"
 
 namespace slowfast {
 

@@ -9,7 +9,7 @@
 #include "uv_nonblocking/loop_watchdog.h"
 #include "uv_nonblocking/resolve.h"
 #include "uv_nonblocking/tcp_connection.h"
-#include "uv_nonblocking/uv_handle.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast {
 
@@ -32,7 +32,7 @@ struct RunContext {
 
 std::unique_ptr<Socket> open_socket(const RunContext& run, TcpConnection& conn, std::uint64_t deadline_ns) {
   if (!run.tls) return run.factory.make_plain(conn.fd(), conn.io());
-  SocketArgs args{new_client_ssl(run.tls, conn.fd(), run.spec.url.host), conn.fd(), &conn.io(),
+  SocketArgs args{module::SslPtr(new_client_ssl(run.tls, conn.fd(), run.spec.url.host).release()), conn.fd(), &conn.io(),
                   run.spec.timeout_s, deadline_ns, interrupt_fd()};
   return run.factory.make_tls(std::move(args));
 }

@@ -4,7 +4,7 @@
 
 #include "blocking/httplib_fetch.h"
 #include "core/interrupt.h"
-#include "uv_nonblocking/uv_handle.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast {
 

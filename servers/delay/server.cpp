@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "listen_socket.h"
 #include "request_parser.h"
 #include "tls_server.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "config.h"
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::server {
 

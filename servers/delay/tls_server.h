@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::server {
 

@@ -8,7 +8,7 @@
 #include <atomic>
 
 #include "config.h"
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::server {
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch_fixture.h"
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 
 namespace slowfast::testing {
 namespace {

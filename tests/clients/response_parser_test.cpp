@@ -1,6 +1,6 @@
-#include "uv_nonblocking/response_parser.h"
+#include "core/response_parser.h"
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 
 #include <stdexcept>
 

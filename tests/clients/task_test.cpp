@@ -1,4 +1,4 @@
-#include "uv_nonblocking/task.h"
+#include "slowfast/module/task.h"
 
 #include <stdexcept>
 #include <string>

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::testing {
 

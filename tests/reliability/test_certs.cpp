@@ -6,7 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 
 namespace slowfast::testing {
 

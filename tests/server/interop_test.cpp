@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "server_process.h"
 
 namespace slowfast::testing {

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 
-#include "core/lab_certs.h"
-#include "core/openssl_ptr.h"
+#include "slowfast/lab_certs.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::testing {
 

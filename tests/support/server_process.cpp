@@ -16,7 +16,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 
 namespace slowfast::testing {
 namespace fs = std::filesystem;

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 #include "environment.h"
 #include "expectations.h"
 #include "fetch.h"

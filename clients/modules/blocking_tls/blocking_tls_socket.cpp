@@ -1,4 +1,4 @@
-#include "modules/blocking_tls/blocking_tls_socket.h"
+#include "blocking_tls/blocking_tls_socket.h"
 
 #include <poll.h>
 #include <time.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/failure.h"
+#include "slowfast/module/failure.h"
 
 namespace slowfast {
 

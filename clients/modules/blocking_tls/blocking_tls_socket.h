@@ -3,8 +3,8 @@
 // own fd with the request timeout - urllib3's wait_for_read -> select.poll(), a real
 // system call nobody patched. The loop thread, and every other request, stops there.
 #pragma once
-#include "uv_nonblocking/socket_registry.h"
-#include "uv_nonblocking/tls_io.h"
+#include "slowfast/module/socket_registry.h"
+#include "slowfast/module/tls_io.h"
 
 namespace slowfast {
 
@@ -31,7 +31,7 @@ class BlockingTlsSocket : public Socket {
   template <typename Step>
   tls::Step until_done(const probe::Site& site, Step step) const;
 
-  SslPtr ssl_;
+  module::SslPtr ssl_;
   int fd_;
   double timeout_s_;
   std::uint64_t deadline_ns_;

@@ -1,7 +1,7 @@
 // blocking_tls 1.0: installing it is like `pip install pyopenssl` - requests then
 // injects urllib3's pyOpenSSL WrappedSocket into every HTTPS connection.
-#include "modules/blocking_tls/blocking_tls_socket.h"
-#include "uv_nonblocking/module_abi.h"
+#include "blocking_tls/blocking_tls_socket.h"
+#include "slowfast/module/module.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "modules/coop_shim/coop_shim.h"
+#include "coop_shim/coop_shim.h"
 
 namespace slowfast {
 

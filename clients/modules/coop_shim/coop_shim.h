@@ -5,7 +5,7 @@
 // (recv_into) falls through to the blocking one. Version 1.3 adds recv_into: the fix.
 // Both versions build from this one source; SLOWFAST_COOP_SHIM_RECV_INTO selects 1.3.
 #pragma once
-#include "modules/blocking_tls/blocking_tls_socket.h"
+#include "blocking_tls/blocking_tls_socket.h"
 
 namespace slowfast {
 

@@ -1,7 +1,7 @@
 // coop_shim: installing it is like `pip install gevent_openssl` - it patches the
 // pyOpenSSL connection class, so it only matters when blocking_tls is installed too.
-#include "modules/coop_shim/coop_shim.h"
-#include "uv_nonblocking/module_abi.h"
+#include "coop_shim/coop_shim.h"
+#include "slowfast/module/module.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // A module built against a future ABI: the loader must refuse it by its version
 // field alone, without calling install.
-#include "uv_nonblocking/module_abi.h"
+#include "slowfast/module/module.h"
 
 namespace {
 void install(slowfast::SocketRegistry*, const slowfast::probe::HostApi*) { __builtin_trap(); }

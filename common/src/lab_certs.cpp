@@ -1,4 +1,4 @@
-#include "core/lab_certs.h"
+#include "slowfast/lab_certs.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -13,7 +13,7 @@
 #include <openssl/rand.h>
 #include <uv.h>
 
-#include "core/openssl_ptr.h"
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast {
 namespace fs = std::filesystem;

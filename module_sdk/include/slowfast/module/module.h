@@ -4,12 +4,12 @@
 #pragma once
 #include <cstdint>
 
-#include "core/probe.h"
-#include "uv_nonblocking/socket_registry.h"
+#include "slowfast/module/probe.h"
+#include "slowfast/module/socket_registry.h"
 
 // Bump on any change to SlowfastModuleInfo, SocketRegistry, SocketArgs, Socket, IoWait,
 // Task (task.h: host and module share coroutine frames, so their promise layouts must
-// agree) or the probes' Site, Frame and HostApi (core/probe.h).
+// agree) or the probes' Site, Frame and HostApi (slowfast/module/probe.h).
 // 2: install() also receives the host's probe entry points.
 // 3: SocketArgs carries the request's deadline and the interrupt fd.
 #define SLOWFAST_MODULE_ABI 3

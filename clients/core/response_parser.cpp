@@ -1,9 +1,9 @@
-#include "uv_nonblocking/response_parser.h"
+#include "core/response_parser.h"
 
 #include <climits>
 
-#include "core/failure.h"
-#include "core/probe.h"
+#include "slowfast/module/failure.h"
+#include "slowfast/module/probe.h"
 
 namespace slowfast {
 

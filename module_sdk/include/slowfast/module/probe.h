@@ -8,7 +8,7 @@
 //
 // Modules are shared libraries that cannot see host symbols: each image (the host and
 // every module) has its own copy of the dispatch pointer below, and a module gets the
-// host's entry points at install time (module_abi.h). Site, Frame and HostApi are part
+// host's entry points at install time (slowfast/module/module.h). Site, Frame and HostApi are part
 // of the module ABI.
 //
 // A probe never spans a co_await: the stack is the thread's, and a suspended coroutine
@@ -34,7 +34,7 @@ struct Frame {
   std::int32_t node = -1;     // the recorder's call-tree node
 };
 
-// The host's entry points, handed to modules (module_abi.h).
+// The host's entry points, handed to modules (slowfast/module/module.h).
 struct HostApi {
   std::uint32_t size;                   // sizeof(HostApi) of the host
   const std::atomic<unsigned>* active;  // non-zero while a recorder runs somewhere

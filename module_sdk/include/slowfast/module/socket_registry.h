@@ -1,18 +1,18 @@
 // What a module may do to the socket factory, and what it gets to build a socket.
-// Part of the module ABI (module_abi.h): change it and bump SLOWFAST_MODULE_ABI.
+// Part of the module ABI (slowfast/module/module.h): change it and bump SLOWFAST_MODULE_ABI.
 #pragma once
 #include <cstdint>
 #include <memory>
 
-#include "core/openssl_ptr.h"
-#include "uv_nonblocking/io_wait.h"
-#include "uv_nonblocking/socket.h"
+#include "slowfast/module/ssl_ptr.h"
+#include "slowfast/module/io_wait.h"
+#include "slowfast/module/socket.h"
 
 namespace slowfast {
 
 // Everything a TLS socket class needs for one connection.
 struct SocketArgs {
-  SslPtr ssl;             // client-mode SSL bound to fd, verification set up
+  module::SslPtr ssl;           // client-mode SSL bound to fd, verification set up
   int fd = -1;            // the connection's socket (owned by the connection)
   IoWait* io = nullptr;   // cooperative readiness waits on fd, through the loop
   double timeout_s = 30;  // bound of each wait

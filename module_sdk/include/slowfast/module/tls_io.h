@@ -8,8 +8,8 @@
 
 #include <openssl/ssl.h>
 
-#include "core/probe.h"
-#include "uv_nonblocking/io_wait.h"
+#include "slowfast/module/probe.h"
+#include "slowfast/module/io_wait.h"
 
 namespace slowfast::tls {
 
@@ -27,7 +27,7 @@ Step read(SSL* ssl, std::span<char> buffer);  // n == 0 and no want: the peer cl
 Step shutdown(SSL* ssl);
 
 // One step, timed as the socket method `site` that takes it. Cooperative sockets time
-// each step, not the whole method: a probe never spans a co_await (core/probe.h).
+// each step, not the whole method: a probe never spans a co_await (slowfast/module/probe.h).
 template <typename F>
 Step timed(const probe::Site& site, F step) {
   probe::Scope scope(site);

@@ -1,4 +1,4 @@
-#include "uv_nonblocking/tls_io.h"
+#include "slowfast/module/tls_io.h"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -7,8 +7,6 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
-
-#include "core/openssl_ptr.h"
 
 namespace slowfast::tls {
 
@@ -42,7 +40,9 @@ constexpr probe::Site kShutdown{"openssl", "SSL_shutdown"};
   // The reason alone ("wrong version number"), as the cpp-httplib variants say it.
   unsigned long first = ERR_peek_error();
   const char* reason = first ? ERR_reason_error_string(first) : nullptr;
-  std::string why = reason ? reason : openssl_error("TLS error");
+  char code[256] = "TLS error";
+  if (first && !reason) ERR_error_string_n(first, code, sizeof code);
+  std::string why = reason ? reason : code;
   ERR_clear_error();
   throw std::runtime_error(std::string("TLS ") + op + ": " + why);
 }

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "uv_nonblocking/task.h"
+#include "slowfast/module/task.h"
 
 namespace slowfast {
 

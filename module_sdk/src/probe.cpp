@@ -1,7 +1,7 @@
 // This image's probe dispatch. Compiled into the host and, separately, into every
 // module (slowfast_probe is a PIC static library; modules hide its symbols), so each
 // image keeps its own pointer to the host's entry points.
-#include "core/probe.h"
+#include "slowfast/module/probe.h"
 
 namespace slowfast::probe {
 
