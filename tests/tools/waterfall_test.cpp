@@ -100,5 +100,59 @@ TEST(Waterfall, SvgIsWellFormedWithOneBarPerRequestMatchingTheTimeline) {
   std::remove(path.c_str());
 }
 
+// Stage 2's shape: page 1 connected at once, but page 0's blocking recv held the loop
+// from 0.01 s to 1.02 s, so page 1's handshake only finished at 1.03 s.
+RunResult stage2_pair() {
+  RunResult r;
+  r.n = 2;
+  r.delay_s = 1;
+  r.requests.push_back(record(0, {0.0, 0.005, 0.008, 0.01, 1.01, 1.02}));
+  r.requests.push_back(record(1, {0.0, 0.004, 1.03, 1.031, 2.03, 2.04}));
+  r.watchdog.enabled = true;
+  r.watchdog.stalls.push_back({0.01, 0.11, 1.01, "blocking_tls: BlockingTlsSocket::recv_into -> poll", 0});
+  r.total_s = 2.04;
+  summarize(r);
+  return r;
+}
+
+TEST(Waterfall, AnotherPagesStallIsLoopUnavailableNotOwnWork) {
+  RunResult r = stage2_pair();
+  auto s = segments(r.requests[1].t, 1, r.watchdog.stalls);
+  // tls 0.004-1.03 becomes: own 0.004-0.01, unavailable 0.01-1.02, own 1.02-1.03.
+  ASSERT_EQ(s.size(), 7u);
+  EXPECT_EQ(s[1].phase, Phase::kTls);
+  EXPECT_FALSE(s[1].loop_unavailable);
+  EXPECT_DOUBLE_EQ(s[1].to_s, 0.01);
+  EXPECT_EQ(s[2].phase, Phase::kTls);
+  EXPECT_TRUE(s[2].loop_unavailable);
+  EXPECT_DOUBLE_EQ(s[2].from_s, 0.01);
+  EXPECT_DOUBLE_EQ(s[2].to_s, 1.02);
+  EXPECT_FALSE(s[3].loop_unavailable);
+  EXPECT_DOUBLE_EQ(s[3].to_s, 1.03);
+  double own = 0;
+  for (const Segment& seg : s)
+    if (!seg.loop_unavailable) own += seg.to_s - seg.from_s;
+  EXPECT_NEAR(own, 2.04 - 1.01, 1e-9);
+  // The culprit's own stall stays its own work.
+  for (const Segment& seg : segments(r.requests[0].t, 0, r.watchdog.stalls)) EXPECT_FALSE(seg.loop_unavailable);
+  // Without stalls nothing changes.
+  EXPECT_EQ(segments(r.requests[1].t, 1, {}).size(), segments(r.requests[1].t).size());
+}
+
+TEST(Waterfall, TextAndSvgShowTheStallAndNameTheCulprit) {
+  RunResult r = stage2_pair();
+  std::string text = render_waterfall_text(r, 40);
+  size_t line0 = text.find("page   0 |"), line1 = text.find("page   1 |");
+  ASSERT_NE(line1, std::string::npos) << text;
+  EXPECT_NE(text.substr(line1, 60).find("~~~~"), std::string::npos) << text;
+  EXPECT_EQ(text.substr(line0, 60).find('~'), std::string::npos) << text;
+  EXPECT_NE(text.find("blocks the loop"), std::string::npos) << text;
+  EXPECT_LT(text.find("blocks the loop"), line1) << "page 0 is the culprit, not page 1: " << text;
+  std::string svg = render_waterfall_svg(r, "stage 2");
+  EXPECT_NE(svg.find("<rect class=\"stall\""), std::string::npos);
+  EXPECT_NE(svg.find("data-loop=\"unavailable\""), std::string::npos);
+  EXPECT_NE(svg.find("recv_into -&gt; poll"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace slowfast

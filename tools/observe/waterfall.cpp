@@ -24,10 +24,25 @@ constexpr PhaseStyle kStyles[] = {
 
 const PhaseStyle& style(Phase p) { return kStyles[static_cast<int>(p)]; }
 
+// Time another request held the loop: its glyph, and how a phase's colour is paled.
+constexpr char kUnavailableGlyph = '~';
+constexpr const char* kUnavailableOpacity = "0.25";
+constexpr const char* kStallColor = "#e53935";
+
+// Whether `page` blocked the loop at least once (the watchdog named it).
+bool is_culprit(const WatchdogReport& w, int page) {
+  return std::any_of(w.stalls.begin(), w.stalls.end(), [&](const Stall& s) { return s.page == page; });
+}
+
+std::vector<Segment> bar(const RunResult& r, const RequestRecord& rec) {
+  return segments(rec.t, rec.page, r.watchdog.stalls);
+}
+
 double axis_end(const RunResult& r) {
   double end = r.total_s;
   for (const RequestRecord& rec : r.requests)
     for (const Segment& s : segments(rec.t)) end = std::max(end, s.to_s);
+  for (const Stall& s : r.watchdog.stalls) end = std::max(end, s.start_s + s.length_s);
   return end > 0 ? end : 1;
 }
 
@@ -74,6 +89,23 @@ std::vector<Segment> segments(const Timeline& t) {
   return out;
 }
 
+std::vector<Segment> segments(const Timeline& t, int page, const std::vector<Stall>& stalls) {
+  std::vector<Segment> out;
+  for (Segment seg : segments(t)) {
+    bool cut = false;
+    for (const Stall& stall : stalls) {  // in time order
+      double from = std::max(seg.from_s, stall.start_s), to = std::min(seg.to_s, stall.start_s + stall.length_s);
+      if (stall.page == page || to <= from) continue;
+      if (from > seg.from_s) out.push_back({seg.phase, seg.from_s, from});
+      out.push_back({seg.phase, from, to, true});
+      seg.from_s = to;
+      cut = true;
+    }
+    if (!cut || seg.to_s > seg.from_s) out.push_back(seg);  // what is left is its own
+  }
+  return out;
+}
+
 std::string waterfall_caption(const RunResult& r, const std::string& stage) {
   std::string modules;
   for (const std::string& m : r.modules) modules += (modules.empty() ? "" : " ") + m;
@@ -90,18 +122,21 @@ std::string render_waterfall_text(const RunResult& r, int width) {
   };
   std::string out;
   for (const RequestRecord& rec : r.requests) {
-    std::string bar(static_cast<size_t>(width), ' ');
-    for (const Segment& s : segments(rec.t)) {
+    std::string line(static_cast<size_t>(width), ' ');
+    for (const Segment& s : bar(r, rec)) {
       int a = column(s.from_s), b = std::max(column(s.to_s), a + 1);
-      for (int c = a; c < std::min(b, width); ++c) bar[static_cast<size_t>(c)] = style(s.phase).glyph;
+      char glyph = s.loop_unavailable ? kUnavailableGlyph : style(s.phase).glyph;
+      for (int c = a; c < std::min(b, width); ++c) line[static_cast<size_t>(c)] = glyph;
     }
     std::string tail = rec.t.done ? fmt::format("{:.3f}s", *rec.t.done) : "-";
     if (!rec.valid()) tail += "  ERROR " + rec.error;
-    out += fmt::format("page {:>3} |{}| {}\n", rec.page, bar, tail);
+    if (is_culprit(r.watchdog, rec.page)) tail += "  blocks the loop";
+    out += fmt::format("page {:>3} |{}| {}\n", rec.page, line, tail);
   }
   out += fmt::format("{:>9}0{:>{}}\n", "", fmt::format("{:.3f}s", end), width + 1);
   out += "          ";
   for (const PhaseStyle& s : kStyles) out += fmt::format("{} {}  ", s.glyph, s.name);
+  if (!r.watchdog.stalls.empty()) out += fmt::format("{} loop unavailable (another request held it)", kUnavailableGlyph);
   out += "\n";
   return out;
 }
@@ -136,6 +171,18 @@ std::string render_waterfall_svg(const RunResult& r, const std::string& caption)
   svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">seconds from the run's start</text>\n",
                      kLeft + kPlot / 2, axis_y + 30);
 
+  // The stalls: one band across every bar, named after the page that held the loop.
+  for (const Stall& s : r.watchdog.stalls) {
+    std::string who = s.page >= 0 ? fmt::format("page {}", s.page) : std::string("?");
+    svg += fmt::format(
+        "<rect class=\"stall\" x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\" "
+        "fill-opacity=\"0.08\" data-page=\"{}\" data-from=\"{:.6f}\" data-to=\"{:.6f}\"><title>loop blocked "
+        "{:.3f}-{:.3f} s by {}: {}</title></rect><text x=\"{:.2f}\" y=\"{}\" fill=\"{}\" font-size=\"9\">{}</text>\n",
+        x(s.start_s), kTop - 4, std::max(0.5, x(s.start_s + s.length_s) - x(s.start_s)), rows * kRow + 4,
+        kStallColor, s.page, s.start_s, s.start_s + s.length_s, s.start_s, s.start_s + s.length_s, who,
+        xml_escape(s.culprit), x(s.start_s) + 2, kTop - 6, kStallColor, who);
+  }
+
   for (int i = 0; i < rows; ++i) {
     const RequestRecord& rec = r.requests[static_cast<size_t>(i)];
     int y = kTop + i * kRow;
@@ -143,14 +190,19 @@ std::string render_waterfall_svg(const RunResult& r, const std::string& caption)
                        rec.valid() ? "true" : "false");
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">page {}</text>", kLeft - 6,
                        y + kBar - 1, rec.page);
-    for (const Segment& s : segments(rec.t)) {
+    for (const Segment& s : bar(r, rec)) {
       svg += fmt::format(
-          "<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\" "
+          "<rect x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"{} "
           "data-phase=\"{}\" data-from=\"{:.6f}\" data-to=\"{:.6f}\"><title>page {} {} "
-          "{:.3f}-{:.3f} s</title></rect>",
+          "{:.3f}-{:.3f} s{}</title></rect>",
           x(s.from_s), y, std::max(0.5, x(s.to_s) - x(s.from_s)), kBar, style(s.phase).color,
-          phase_name(s.phase), s.from_s, s.to_s, rec.page, phase_name(s.phase), s.from_s, s.to_s);
+          s.loop_unavailable ? fmt::format(" fill-opacity=\"{}\" data-loop=\"unavailable\"", kUnavailableOpacity) : "",
+          phase_name(s.phase), s.from_s, s.to_s, rec.page, phase_name(s.phase), s.from_s, s.to_s,
+          s.loop_unavailable ? ": loop unavailable (another request held it)" : "");
     }
+    if (is_culprit(r.watchdog, rec.page))
+      svg += fmt::format("<text class=\"culprit\" x=\"{:.1f}\" y=\"{}\" fill=\"{}\">blocks the loop</text>",
+                         x(rec.t.done.value_or(0)) + 4, y + kBar - 1, kStallColor);
     if (!rec.valid())
       svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#c62828\">{}</text>",
                          x(rec.t.done.value_or(0)) + 4, y + kBar - 1, xml_escape(rec.error));
@@ -165,6 +217,10 @@ std::string render_waterfall_svg(const RunResult& r, const std::string& caption)
                        lx, ly, s.color, lx + 16, ly + 9, s.name);
     lx += 90;
   }
+  if (!r.watchdog.stalls.empty())
+    svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"10\" fill=\"#9e9e9e\" fill-opacity=\"{}\"/>"
+                       "<text x=\"{}\" y=\"{}\">loop unavailable (band: a stall, named after its culprit)</text>\n",
+                       lx, ly, kUnavailableOpacity, lx + 16, ly + 9);
   svg += "</svg>\n";
   return svg;
 }
