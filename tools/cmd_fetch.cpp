@@ -27,7 +27,7 @@ namespace slowfast::cli {
 namespace {
 
 struct FetchOptions {
-  std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall;
+  std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall, check = "page";
   int n = 10;
   double timeout = 30, deadline = 0, delay = 0, watchdog_ms = 0;  // deadline 0: the default
   bool insecure = false, verbose = false, socket_class = false;
@@ -51,6 +51,11 @@ RunSpec make_spec(const FetchOptions& o) {
   auto runtime = parse_runtime(o.runtime);
   if (!runtime) usage_error("--runtime must be py27 or py37");
   spec.runtime = *runtime;
+  auto check = parse_check(o.check);
+  if (!check) usage_error("--check must be page, length, status or none");
+  spec.check = *check;
+  if (spec.check == Check::kLength && !length_from_url(spec.url))
+    usage_error("--check length needs a URL that says its length: /bytes/{n} or /drip[?numbytes=n]");
   if (!(o.timeout > 0)) usage_error("--timeout must be positive");
   spec.timeout_s = o.timeout;
   spec.delay_s = o.delay > 0 ? o.delay : delay_from_url(spec.url);
@@ -108,9 +113,14 @@ std::string errors_line(const RunResult& r) {
 }
 
 void print_summary(const RunResult& r, const FetchOptions& o) {
-  std::string modules = r.modules.empty() ? "none" : fmt::format("{}", fmt::join(r.modules, ","));
-  std::cout << fmt::format("variant={} runtime={} modules={} n={} delay={:.3f}", to_string(r.variant),
-                           to_string(r.runtime), modules, r.n, r.delay_s);
+  std::cout << "variant=" << to_string(r.variant);
+  // The runtime picks the reader's call and the modules the socket class: both live in the
+  // uv-nonblocking client only (cpp-httplib reads and does TLS its own way).
+  if (r.variant == Variant::kUvNonblocking) {
+    std::string modules = r.modules.empty() ? "none" : fmt::format("{}", fmt::join(r.modules, ","));
+    std::cout << fmt::format(" runtime={} modules={}", to_string(r.runtime), modules);
+  }
+  std::cout << fmt::format(" n={} delay={:.3f}", r.n, r.delay_s);
   if (r.threads > 0) std::cout << " threads=" << r.threads;
   std::cout << "\n";
   if (o.socket_class)
@@ -180,6 +190,10 @@ void add_fetch_command(CLI::App& app) {
       "Seconds one request may take in all, connect to last byte (failure kind 'deadline'); "
       "default 60, or 2 x N x delay when longer, so a fully serialised run still ends");
   cmd->add_option("--delay", o->delay, "Server delay for the verdict (default: from /delay/{s} in the URL)");
+  cmd->add_option("--check", o->check,
+                  "What makes a response valid: page (200, JSON echoes ?page=i), length (200, the "
+                  "length /bytes/{n} or /drip asks for), status (200), none (any response)")
+      ->capture_default_str();
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");
   cmd->add_flag("--socket-class", o->socket_class, "Print the socket class each request used");

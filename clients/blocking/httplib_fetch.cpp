@@ -178,7 +178,7 @@ RequestRecord HttplibClient::fetch(int page, const RunClock& clock) {
     describe(rec, res.error(), *impl_, spec_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
              err_no);
   } else {
-    check_response(rec, res->status, res->body);
+    check_response(rec, res->status, res->body, spec_);
   }
   exchange_.rec = nullptr;
   return rec;

@@ -15,6 +15,22 @@ std::string to_string(Variant v) {
 
 std::string to_string(Runtime r) { return r == Runtime::kPy27 ? "py27" : "py37"; }
 
+std::string to_string(Check c) {
+  switch (c) {
+    case Check::kPage: return "page";
+    case Check::kLength: return "length";
+    case Check::kStatus: return "status";
+    case Check::kNone: return "none";
+  }
+  return "?";
+}
+
+std::optional<Check> parse_check(const std::string& s) {
+  for (Check c : {Check::kPage, Check::kLength, Check::kStatus, Check::kNone})
+    if (to_string(c) == s) return c;
+  return std::nullopt;
+}
+
 std::optional<Variant> parse_variant(const std::string& s) {
   for (Variant v : {Variant::kBlocking, Variant::kUvThreadpool, Variant::kUvNonblocking})
     if (to_string(v) == s) return v;

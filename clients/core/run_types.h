@@ -29,10 +29,21 @@ enum class Runtime {
   kPy37,  // http.client: reads with recv_into(buffer)
 };
 
+// What makes a response valid (`fetch --check`). The lab's URLs are httpbin's /delay,
+// which echoes the page; /bytes and /drip answer bytes that name no page.
+enum class Check {
+  kPage,    // status 200 and the JSON echoes this request's page (the default)
+  kLength,  // status 200 and as many body bytes as the URL asks for (/bytes/{n}, /drip)
+  kStatus,  // status 200; the body is not looked at
+  kNone,    // any complete response
+};
+
 std::string to_string(Variant v);
 std::string to_string(Runtime r);
+std::string to_string(Check c);
 std::optional<Variant> parse_variant(const std::string& s);
 std::optional<Runtime> parse_runtime(const std::string& s);
+std::optional<Check> parse_check(const std::string& s);
 
 // The default per-request deadline: 60 s, or twice a fully serialised run when that is
 // longer. Every uv-nonblocking request starts at once, so with a loop that blocks
@@ -50,6 +61,7 @@ struct RunSpec {
   Variant variant = Variant::kUvNonblocking;
   Runtime runtime = Runtime::kPy37;
   double delay_s = 0;       // expected server delay; 0 = unknown (no verdict)
+  Check check = Check::kPage;  // what makes a response valid
   double timeout_s = 30;    // per wait (connect, each read, each write), like a socket timeout
   // The whole request (connect to last byte): a server that answers every wait in time
   // but never finishes (a drip) still ends here. `fetch --deadline`.

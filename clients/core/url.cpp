@@ -85,6 +85,29 @@ std::string target_for_page(const Url& url, int page) {
   return url.target + sep + "page=" + std::to_string(page);
 }
 
+namespace {
+// A whole non-negative decimal number, nothing else.
+std::optional<std::size_t> parse_size(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return static_cast<std::size_t>(std::stoull(s));
+}
+}  // namespace
+
+std::optional<std::size_t> length_from_url(const Url& url) {
+  const std::string& t = url.target;
+  std::string path = t.substr(0, t.find('?'));
+  std::string query = t.find('?') == std::string::npos ? "" : t.substr(t.find('?') + 1);
+  if (path.rfind("/bytes/", 0) == 0) return parse_size(path.substr(7));
+  if (path != "/drip") return std::nullopt;
+  for (size_t at = 0; at <= query.size();) {
+    size_t end = std::min(query.find('&', at), query.size());
+    std::string pair = query.substr(at, end - at);
+    if (pair.rfind("numbytes=", 0) == 0) return parse_size(pair.substr(9));
+    at = end + 1;
+  }
+  return 10;
+}
+
 double delay_from_url(const Url& url) {
   const std::string prefix = "/delay/";
   if (url.target.rfind(prefix, 0) != 0) return 0;

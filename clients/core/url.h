@@ -28,4 +28,8 @@ std::string target_for_page(const Url& url, int page);
 // The server delay a URL asks for: `/delay/{seconds}` -> seconds, otherwise 0.
 double delay_from_url(const Url& url);
 
+// The body length a URL asks for: `/bytes/{n}` -> n, `/drip` -> its numbytes (10 when
+// not given, as httpbin); nothing for any other path.
+std::optional<std::size_t> length_from_url(const Url& url);
+
 }  // namespace slowfast

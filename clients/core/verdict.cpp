@@ -19,10 +19,24 @@ std::string check_page(int status, std::string_view body, int page) {
   return "wrong page id " + got.dump() + " (expected " + want + ")";
 }
 
-void check_response(RequestRecord& rec, int status, std::string_view body) {
+std::string check_body(const RunSpec& spec, int status, std::string_view body, int page) {
+  switch (spec.check) {
+    case Check::kPage: return check_page(status, body, page);
+    case Check::kNone: return "";
+    case Check::kStatus:
+    case Check::kLength: break;
+  }
+  if (status != 200) return "HTTP status " + std::to_string(status);
+  std::optional<std::size_t> want = length_from_url(spec.url);
+  if (spec.check == Check::kLength && want && body.size() != *want)
+    return "body of " + std::to_string(body.size()) + " bytes (expected " + std::to_string(*want) + ")";
+  return "";
+}
+
+void check_response(RequestRecord& rec, int status, std::string_view body, const RunSpec& spec) {
   rec.status = status;
   rec.bytes = body.size();
-  std::string why = check_page(status, body, rec.page);
+  std::string why = check_body(spec, status, body, rec.page);
   if (!why.empty()) rec.fail(status == 200 ? FailureKind::kPage : FailureKind::kHttp, std::move(why));
 }
 

@@ -11,9 +11,12 @@ namespace slowfast {
 // (httpbin echoes the query). Otherwise one line saying what is wrong.
 std::string check_page(int status, std::string_view body, int page);
 
-// Records a complete response in `rec` (status, bytes) and checks it for rec.page: a
-// status other than 200 fails as kind http, a wrong body as kind page.
-void check_response(RequestRecord& rec, int status, std::string_view body);
+// "" when the response passes `spec.check` for `page`, otherwise what is wrong.
+std::string check_body(const RunSpec& spec, int status, std::string_view body, int page);
+
+// Records a complete response in `rec` (status, bytes) and checks it (spec.check) for
+// rec.page: a status other than 200 fails as kind http, a wrong body as kind page.
+void check_response(RequestRecord& rec, int status, std::string_view body, const RunSpec& spec);
 
 // fast: total < 2 x delay (the requests overlapped); slow: total > n/2 x delay (they
 // ran one at a time, or nearly); mixed in between; unknown when the delay is unknown.

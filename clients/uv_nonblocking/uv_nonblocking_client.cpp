@@ -78,7 +78,7 @@ Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
     rec.t.sent = clock.now();
     step = Step::kRead;
     HttpResponse res = co_await read_response(*socket, run.spec.runtime, [&] { rec.t.first_byte = clock.now(); });
-    check_response(rec, res.status, res.body);
+    check_response(rec, res.status, res.body, run.spec);
     co_await close_quietly(*socket);
   } catch (const RequestFailure& e) {
     std::string what = e.kind() == FailureKind::kDeadline

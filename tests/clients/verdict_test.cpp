@@ -22,13 +22,47 @@ TEST(CheckPage, SaysWhatIsWrong) {
 TEST(CheckResponse, AStatusIsAnHttpFailureAWrongBodyAPageFailure) {
   RequestRecord rec;
   rec.page = 1;
-  check_response(rec, 302, "");
+  check_response(rec, 302, "", RunSpec{});
   EXPECT_EQ(rec.error_kind, "http");
   RequestRecord other;
   other.page = 1;
-  check_response(other, 200, R"({"args":{"page":"2"}})");
+  check_response(other, 200, R"({"args":{"page":"2"}})", RunSpec{});
   EXPECT_EQ(other.error_kind, "page");
   EXPECT_EQ(other.bytes, 21u);
+}
+
+RunSpec spec_for(const std::string& url, Check check) {
+  RunSpec spec;
+  spec.url = *parse_url(url, nullptr);
+  spec.check = check;
+  return spec;
+}
+
+TEST(CheckResponse, CheckKindsForBytesAndDrip) {
+  RunSpec bytes = spec_for("https://127.0.0.1:8443/bytes/5", Check::kLength);
+  EXPECT_EQ(check_body(bytes, 200, "abcde", 3), "");
+  EXPECT_EQ(check_body(bytes, 200, "abcd", 3), "body of 4 bytes (expected 5)");
+  EXPECT_EQ(check_body(bytes, 500, "abcde", 3), "HTTP status 500");
+  EXPECT_EQ(check_body(spec_for("https://h/drip?duration=1&numbytes=3", Check::kLength), 200, "***", 0), "");
+  EXPECT_NE(check_body(spec_for("https://h/drip?duration=1", Check::kLength), 200, "***", 0), "");  // 10 asked
+  EXPECT_EQ(check_body(spec_for("https://h/bytes/5", Check::kStatus), 200, "x", 0), "");
+  EXPECT_EQ(check_body(spec_for("https://h/bytes/5", Check::kStatus), 404, "x", 0), "HTTP status 404");
+  EXPECT_EQ(check_body(spec_for("https://h/status/503", Check::kNone), 503, "", 0), "");
+  // The default is the page check: bytes name no page.
+  EXPECT_NE(check_body(spec_for("https://h/bytes/5", Check::kPage), 200, "abcde", 0), "");
+}
+
+TEST(CheckResponse, LengthFromUrl) {
+  auto length = [](const std::string& u) { return length_from_url(*parse_url(u, nullptr)); };
+  EXPECT_EQ(length("http://h/bytes/1024"), 1024u);
+  EXPECT_EQ(length("http://h/bytes/1024?seed=3"), 1024u);
+  EXPECT_EQ(length("http://h/drip"), 10u);
+  EXPECT_EQ(length("http://h/drip?numbytes=0&delay=0"), 0u);
+  EXPECT_FALSE(length("http://h/bytes/-1"));
+  EXPECT_FALSE(length("http://h/drip?numbytes=1.5"));
+  EXPECT_FALSE(length("http://h/delay/1"));
+  EXPECT_EQ(parse_check("length"), Check::kLength);
+  EXPECT_FALSE(parse_check("body"));
 }
 
 TEST(Verdict, FastSlowMixedUnknown) {
