@@ -17,6 +17,7 @@ struct Config {
   int http_port = 8080;
   std::string certs_dir;   // empty: the shared default lab directory
   std::string ready_file;  // written with the "listening ..." line once both listen
+  bool share_port = false;  // listen beside a server already on the port (SO_REUSEPORT)
 
   double idle_timeout_s = 300;    // accepted or kept-alive, no request bytes yet
   double header_timeout_s = 300;  // a request has started but its headers are incomplete

@@ -7,6 +7,10 @@
 
 namespace slowfast::server {
 
+// Throws, saying how to stop it, when something already listens on address:port. Two
+// servers bound with SO_REUSEPORT would split the connections between them silently.
+void refuse_if_listening(const std::string& address, int port);
+
 // A bound, not yet listening, non-blocking TCP socket with SO_REUSEADDR and
 // SO_REUSEPORT. `port` 0 picks a free port; *bound_port tells which.
 // Throws std::runtime_error with one readable line.

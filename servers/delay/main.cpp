@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
       "Routes: /delay/{s} /get /status/{code} /bytes/{n} /drip?numbytes=&duration=&delay= "
       "/health"};
   app.add_option("--bind", cfg.bind, "Address to listen on")->capture_default_str();
+  app.add_flag("--share-port", cfg.share_port,
+               "Listen even when another server holds the port (SO_REUSEPORT: the kernel splits "
+               "connections between them); without it, a taken port is an error");
   app.add_option("--https-port", cfg.https_port, "HTTPS port (0: a free one, -1: off)")
       ->capture_default_str();
   app.add_option("--http-port", cfg.http_port, "Plain HTTP port (0: a free one, -1: off)")

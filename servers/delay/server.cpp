@@ -87,6 +87,9 @@ void Server::start() {
   uv_signal_start(&sigterm_, on_signal, SIGTERM);
 
   // The first worker's sockets fix the ports (0 picks free ones); the others share them.
+  if (!config_.share_port)
+    for (int port : {config_.https_port, config_.http_port})
+      if (port > 0) refuse_if_listening(config_.bind, port);
   int n = config_.workers > 0 ? config_.workers : static_cast<int>(uv_available_parallelism());
   for (int i = 0; i < n; ++i) {
     int https_fd = -1, http_fd = -1;

@@ -1,6 +1,8 @@
 // Each kind of bad input gets its clear, bounded answer while a good request running at
 // the same time still succeeds.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -183,6 +185,38 @@ TEST(ConnectionCap, ConnectionsBeyondTheCapAreRefusedAndServiceResumes) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_NE(server.stderr_text().find("connection limit 3 reached"), std::string::npos);
+}
+
+// SO_REUSEPORT would let a second server share the port and take half the connections
+// without a word: it is refused unless asked for.
+TEST(PortInUse, ASecondServerOnATakenPortIsRefusedUnlessAskedToShare) {
+  ServerProcess first;
+  const std::string port = std::to_string(first.https_port());
+  // A second server on the same port, stopped by `timeout` after `seconds` if it runs.
+  auto second = [&](int seconds, const std::string& extra) {
+    return "timeout " + std::to_string(seconds) + " " + bin_dir() +
+           "/slowfast-server --http-port -1 --https-port " + port + " " + extra;
+  };
+  FILE* p = popen(second(10, "2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p)) out += buf;
+  int status = pclose(p);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status << " " << out;
+  EXPECT_NE(out.find("127.0.0.1:" + port + " is in use, perhaps by another slowfast-server"), std::string::npos)
+      << out;
+
+  // Asked to share, it starts: its ready file names the same port; timeout stops it (124).
+  const std::string ready = "/tmp/slowfast-share-port-" + std::to_string(getpid());
+  std::remove(ready.c_str());
+  int shared = std::system(second(2, "--share-port --ready-file " + ready + " 2>/dev/null").c_str());
+  EXPECT_EQ(WEXITSTATUS(shared), 124) << "it did not keep running until stopped";
+  std::ifstream in(ready);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "listening https=127.0.0.1:" + port);
+  std::remove(ready.c_str());
 }
 
 }  // namespace
