@@ -1,7 +1,11 @@
 // The lab runner's pieces that need no server: requirements, expected verdicts, the
 // stage table in labs/, environments, expectations.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
