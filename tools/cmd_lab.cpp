@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
+#include "lab/stage_table.h"
 
 namespace slowfast::cli {
 namespace fs = std::filesystem;
@@ -44,12 +45,13 @@ void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
 
 void run(const LabCommandOptions& o, const std::string& command) {
   lab::LabOptions opts;
-  if (!o.stages.empty()) opts.stages = o.stages;
+  opts.labs_dir = o.labs;
+  // Printed below, so resolved here: no --stage means every stage labs/ holds.
+  opts.stages = o.stages.empty() ? lab::stage_numbers(opts.labs_dir) : o.stages;
   opts.n = o.n;
   opts.delay_s = o.delay;
   opts.timeout_s = o.timeout;
   opts.watchdog_ms = o.watchdog;
-  opts.labs_dir = o.labs;
   opts.build_dir = build_dir();
   opts.host_module_path = lab::default_host_module_path();
   std::string host_path;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch_fixture.h"
+#include "lab/stage_table.h"
 #include "slowfast/lab_certs.h"
 
 namespace slowfast::testing {
@@ -92,45 +93,63 @@ TEST_F(Clients, ThreadpoolOfFourTakesTwoRounds) {
   expect_threadpool(fetch({"--url", delay_url(), "--variant", "uv-threadpool"}, {"UV_THREADPOOL_SIZE=4"}), 4);
 }
 
-// The story's stage table (README.md, "The stages"), for the uv-nonblocking client.
-struct Stage {
-  const char* env;
-  const char* runtime;
-  bool fast;
-  const char* socket_class;
+// The story's stage table, for the uv-nonblocking client: one cell per stage with an
+// environment of its own and runtime in its expected.txt (the host has none: tests/stages).
+struct StageCell {
+  int stage;
+  std::string runtime;
 };
 
-// Readable test names in CTest instead of a byte dump.
-void PrintTo(const Stage& s, std::ostream* os) { *os << s.env << "/" << s.runtime; }
-
-class StageTable : public Clients, public ::testing::WithParamInterface<Stage> {};
-
-TEST_P(StageTable, VerdictFollowsWhatIsInstalledAndHowItReads) {
-  const Stage& s = GetParam();
-  Fetch f = fetch({"--url", delay_url(), "--runtime", s.runtime, "--modules", env(s.env), "--socket-class"});
-  expect_every_page_valid(f);
-  if (s.fast)
-    expect_fast(f);
-  else
-    expect_slow(f);
-  for (const json& r : f.j["requests"]) EXPECT_EQ(r["socket_class"], s.socket_class);
-  EXPECT_NE(f.cli.out.find(std::string("page=7 socket_class=") + s.socket_class), std::string::npos);
+std::vector<StageCell> stage_cells() {
+  std::vector<StageCell> cells;
+  for (int number : lab::stage_numbers(labs_dir())) {
+    lab::Stage stage = lab::read_stage(labs_dir(), number);
+    if (stage.is_host()) continue;
+    for (const auto& [runtime, verdict] : stage.expected) cells.push_back({number, runtime});
+  }
+  return cells;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Stages, StageTable,
-    ::testing::Values(Stage{"none", "py27", true, "NativeTlsSocket"}, Stage{"none", "py37", true, "NativeTlsSocket"},
-                      Stage{"blocking_tls", "py27", false, "BlockingTlsSocket"},
-                      Stage{"blocking_tls", "py37", false, "BlockingTlsSocket"},
-                      Stage{"shim12", "py27", true, "CoopShim"}, Stage{"shim12", "py37", false, "CoopShim"},
-                      Stage{"shim13", "py27", true, "CoopShim"}, Stage{"shim13", "py37", true, "CoopShim"}),
-    [](const auto& info) { return std::string(info.param.env) + "_" + info.param.runtime; });
+// The class the https sockets get: the shim patches blocking_tls's socket when both are
+// installed; blocking_tls replaces the built-in one; else the built-in one.
+std::string socket_class_for(const std::vector<std::string>& module_ids) {
+  auto has = [&](const std::string& name) {
+    return std::any_of(module_ids.begin(), module_ids.end(),
+                       [&](const std::string& id) { return id.rfind(name + "-", 0) == 0; });
+  };
+  if (!has("blocking_tls")) return "NativeTlsSocket";
+  return has("coop_shim") ? "CoopShim" : "BlockingTlsSocket";
+}
+
+// Readable test names in CTest instead of a byte dump.
+void PrintTo(const StageCell& c, std::ostream* os) { *os << stage_env(c.stage) << "/" << c.runtime; }
+
+class StageTable : public Clients, public ::testing::WithParamInterface<StageCell> {};
+
+TEST_P(StageTable, VerdictFollowsWhatIsInstalledAndHowItReads) {
+  const StageCell& c = GetParam();
+  lab::Stage stage = lab::read_stage(labs_dir(), c.stage);
+  std::string socket_class = socket_class_for(stage.module_ids());
+  Fetch f = fetch({"--url", delay_url(), "--runtime", c.runtime, "--modules", env(stage_env(c.stage)), "--socket-class"});
+  expect_every_page_valid(f);
+  switch (stage.expected.at(c.runtime)) {
+    case Verdict::kFast: expect_fast(f); break;
+    case Verdict::kSlow: expect_slow(f); break;
+    default: ADD_FAILURE() << "the stage table states only fast and slow for this client";
+  }
+  for (const json& r : f.j["requests"]) EXPECT_EQ(r["socket_class"], socket_class);
+  EXPECT_NE(f.cli.out.find("page=7 socket_class=" + socket_class), std::string::npos);
+}
+
+// Named stageN_runtime: CTest labels each stageN (tests/CMakeLists.txt, BY_STAGE).
+INSTANTIATE_TEST_SUITE_P(Stages, StageTable, ::testing::ValuesIn(stage_cells()),
+                         [](const auto& info) { return stage_env(info.param.stage) + "_" + info.param.runtime; });
 
 // The slow mechanism, not just the slow total: while one request waits in a blocking
 // read (recv_into falls through to BlockingTlsSocket), no other request progresses,
 // so the answers come one delay apart - the story's "send, block, recv".
 TEST_F(Clients, Shim12Py37AnswersComeOneDelayApart) {
-  Fetch f = fetch({"--url", delay_url(), "--runtime", "py37", "--modules", env("shim12")});
+  Fetch f = fetch({"--url", delay_url(), "--runtime", "py37", "--modules", env("stage3")});
   expect_every_page_valid(f);
   std::vector<double> done;
   for (const json& r : f.j["requests"]) done.push_back(r["t"]["done"].get<double>());
@@ -153,7 +172,7 @@ TEST_F(Clients, TimelineIsInOrder) {
 
 TEST_F(Clients, PlainHttpIsFastWhateverIsInstalled) {
   for (const char* runtime : {"py27", "py37"}) {
-    Fetch f = fetch({"--url", lab_->server().http_url("/delay/0.25"), "--runtime", runtime, "--modules", env("shim12")});
+    Fetch f = fetch({"--url", lab_->server().http_url("/delay/0.25"), "--runtime", runtime, "--modules", env("stage3")});
     expect_every_page_valid(f);
     expect_fast(f);
     EXPECT_EQ(f.j["requests"][0]["socket_class"], "PlainSocket");
@@ -216,9 +235,9 @@ TEST_F(Clients, BadModuleFileStopsTheRun) {
 }
 
 TEST_F(Clients, SlowfastPathIsTheDefaultModulePath) {
-  Fetch f = fetch({"--url", delay_url(), "--socket-class"}, {"SLOWFAST_PATH=" + env("blocking_tls")});
+  Fetch f = fetch({"--url", delay_url(), "--socket-class"}, {"SLOWFAST_PATH=" + env("stage2")});
   expect_every_page_valid(f);
-  EXPECT_EQ(f.j["modules"], json::array({"blocking_tls-1.0"}));
+  EXPECT_EQ(f.j["modules"], json(lab::read_stage(labs_dir(), 2).module_ids()));
   EXPECT_EQ(f.j["requests"][0]["socket_class"], "BlockingTlsSocket");
 }
 
@@ -231,10 +250,10 @@ TEST_F(Clients, UsageErrorsExitTwo) {
 }
 
 TEST_F(Clients, ModulesCommandSaysWhatIsInstalledAndWhatItChanges) {
-  CliResult r = run_slowfast({"modules", "--modules", env("shim12")});
+  CliResult r = run_slowfast({"modules", "--modules", env("stage3")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("blocking_tls 1.0"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("coop_shim 1.2"), std::string::npos) << r.out;
+  for (const lab::Requirement& m : lab::read_stage(labs_dir(), 3).requirements)
+    EXPECT_NE(r.out.find(m.name + " " + m.version), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("recv_into is not overridden"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CoopShim (coop_shim 1.2, patches BlockingTlsSocket from blocking_tls 1.0)"),
             std::string::npos)

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "lab/stage_env.h"
+#include "lab/stage_table.h"
+
 namespace slowfast::testing {
 namespace fs = std::filesystem;
 
@@ -12,16 +15,17 @@ FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()) {
   char tmpl[] = "/tmp/slowfast-fetch-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  const std::pair<const char*, std::vector<const char*>> envs[] = {
-      {"none", {}},
-      {"blocking_tls", {"blocking_tls-1.0.so"}},
-      {"shim12", {"blocking_tls-1.0.so", "coop_shim-1.2.so"}},
-      {"shim13", {"blocking_tls-1.0.so", "coop_shim-1.3.so"}}};
-  for (const auto& [name, files] : envs) {
-    fs::create_directories(dir_ / name);
-    for (const char* f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, dir_ / name / f);
+  // Built as the lab builds them, from labs/stageN/requirements.txt.
+  for (int number : lab::stage_numbers(labs_dir())) {
+    lab::Stage stage = lab::read_stage(labs_dir(), number);
+    if (!stage.is_host())
+      lab::build_environment(dir_ / stage_env(number), stage.requirements, fs::path(bin_dir()) / "../modules");
   }
 }
+
+std::filesystem::path labs_dir() { return fs::path(SLOWFAST_SOURCE_DIR) / "labs"; }
+
+std::string stage_env(int stage) { return "stage" + std::to_string(stage); }
 
 FetchFixture::~FetchFixture() {
   server_.reset();

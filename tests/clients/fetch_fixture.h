@@ -19,10 +19,15 @@ struct FetchRun {
   nlohmann::json j;  // the --json document (null when none was written)
 };
 
+// labs/, where the stages' requirements.txt and expected.txt are.
+std::filesystem::path labs_dir();
+// The name of stage N's environment for env(): "stage2".
+std::string stage_env(int stage);
+
 class FetchFixture {
  public:
-  // Starts the server and makes the environments "none", "blocking_tls", "shim12"
-  // (+ coop_shim 1.2) and "shim13" (+ coop_shim 1.3) in a scratch directory.
+  // Starts the server and makes every stage's environment but the host's, named
+  // stage_env(N), in a scratch directory.
   FetchFixture();
   ~FetchFixture();
   FetchFixture(const FetchFixture&) = delete;

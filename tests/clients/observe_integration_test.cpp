@@ -66,15 +66,15 @@ void expect_slow_run_names_the_poll(const FetchRun& r, const std::string& method
 }
 
 TEST_F(Observe, SlowPy37ProfileTopsWithPollUnderRecvInto) {
-  expect_slow_run_names_the_poll(fetch("shim12", "py37", {"--profile"}), "recv_into");
+  expect_slow_run_names_the_poll(fetch("stage3", "py37", {"--profile"}), "recv_into");
 }
 
 TEST_F(Observe, SlowPy27ProfileTopsWithPollUnderRecv) {
-  expect_slow_run_names_the_poll(fetch("blocking_tls", "py27", {"--profile"}), "recv");
+  expect_slow_run_names_the_poll(fetch("stage2", "py27", {"--profile"}), "recv");
 }
 
 TEST_F(Observe, FastProfileSpendsItsTimeWaitingInTheLoop) {
-  FetchRun r = fetch("none", "py37", {"--profile"});
+  FetchRun r = fetch("stage1", "py37", {"--profile"});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   const json& rows = r.j["profile"];
   ASSERT_GE(rows.size(), 2u);
@@ -85,7 +85,7 @@ TEST_F(Observe, FastProfileSpendsItsTimeWaitingInTheLoop) {
 }
 
 TEST_F(Observe, WatchdogNamesTheModuleInEveryStallOfASlowRun) {
-  FetchRun r = fetch("shim12", "py37", {"--watchdog", "100"});
+  FetchRun r = fetch("stage3", "py37", {"--watchdog", "100"});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   const json& stalls = r.j["watchdog"]["stalls"];
   EXPECT_GE(stalls.size(), static_cast<size_t>(kN - 1)) << r.cli.out;
@@ -102,8 +102,8 @@ TEST_F(Observe, WatchdogNamesTheModuleInEveryStallOfASlowRun) {
 }
 
 TEST_F(Observe, WatchdogSeesNoStallInAFastRun) {
-  for (const char* env : {"none", "shim12"}) {
-    FetchRun r = fetch(env, env == std::string("none") ? "py37" : "py27", {"--watchdog", "100"});
+  for (const char* env : {"stage1", "stage3"}) {
+    FetchRun r = fetch(env, env == std::string("stage1") ? "py37" : "py27", {"--watchdog", "100"});
     ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
     EXPECT_EQ(r.j["verdict"], "fast");
     EXPECT_TRUE(r.j["watchdog"]["stalls"].empty()) << r.j["watchdog"];
@@ -115,7 +115,7 @@ TEST_F(Observe, WatchdogSeesNoStallInAFastRun) {
 // spanning its request's start..done from the --json timeline.
 TEST_F(Observe, WaterfallSvgMatchesTheJsonTimeline) {
   fs::path svg = lab_->dir() / "slow.svg";
-  FetchRun r = fetch("shim12", "py37", {"--waterfall", svg.string()});
+  FetchRun r = fetch("stage3", "py37", {"--waterfall", svg.string()});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   std::string check =
       "python3 -c \"import sys, xml.etree.ElementTree as ET; "
@@ -140,7 +140,7 @@ TEST_F(Observe, WaterfallSvgMatchesTheJsonTimeline) {
 }
 
 TEST_F(Observe, WaterfallTextShowsOneBarPerPage) {
-  FetchRun r = fetch("none", "py37", {"--waterfall-text"});
+  FetchRun r = fetch("stage1", "py37", {"--waterfall-text"});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   for (int i = 0; i < kN; ++i)
     EXPECT_NE(r.cli.out.find("page   " + std::to_string(i) + " |"), std::string::npos) << r.cli.out;
@@ -150,7 +150,7 @@ TEST_F(Observe, WaterfallTextShowsOneBarPerPage) {
 // Per page, the trace's events come in the order they happen, and a slow run reads
 // "send, block, recv": no other page sends between one page's send and its response.
 TEST_F(Observe, TraceIsInEventOrderPerPage) {
-  FetchRun r = fetch("shim12", "py37", {"--trace", "--watchdog", "100"});
+  FetchRun r = fetch("stage3", "py37", {"--trace", "--watchdog", "100"});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
   const std::vector<std::string> order = {"started", "connected", "handshake done", "request sent", "first byte",
                                           "response done"};

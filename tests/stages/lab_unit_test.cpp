@@ -1,16 +1,24 @@
-// The lab runner's pieces that need no server: requirements, environments, expectations.
+// The lab runner's pieces that need no server: requirements, expected verdicts, the
+// stage table in labs/, environments, expectations.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "lab/expectations.h"
 #include "lab/requirements.h"
 #include "lab/stage_env.h"
+#include "lab/stage_table.h"
 
 namespace slowfast::lab {
 namespace {
 namespace fs = std::filesystem;
+
+const fs::path kLabs = fs::path(SLOWFAST_SOURCE_DIR) / "labs";
 
 class TempDir : public ::testing::Test {
  protected:
@@ -46,6 +54,29 @@ TEST_F(Requirements, AnUnpinnedLineIsAnErrorNamingTheLine) {
   }
 }
 
+using StageFiles = TempDir;
+
+TEST_F(StageFiles, StagesAreTheStageDirectoriesInOrder) {
+  for (const char* d : {"stage10", "stage2", "stage0", "stagex", "notes"}) fs::create_directories(dir_ / d);
+  write("stage3", "a file, not a stage");
+  EXPECT_EQ(stage_numbers(dir_), (std::vector<int>{0, 2, 10}));
+  EXPECT_TRUE(stage_numbers(dir_ / "missing").empty());
+}
+
+TEST_F(StageFiles, ExpectedLinesCommentsAndBlanks) {
+  auto expected = read_expected(write("e.txt", "# stage 3\n\npy27 fast\n  py37 slow  # recv_into\n"));
+  EXPECT_EQ(expected, (std::map<std::string, Verdict>{{"py27", Verdict::kFast}, {"py37", Verdict::kSlow}}));
+}
+
+TEST_F(StageFiles, ABadExpectedLineIsAnErrorNamingTheLine) {
+  try {
+    read_expected(write("e.txt", "py27 fast\npy37 quick\n"));
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("e.txt:2"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Environment, HoldsExactlyTheRequiredModules) {
   fs::create_directories(dir_ / "store");
   for (const char* f : {"blocking_tls-1.0.so", "coop_shim-1.2.so", "coop_shim-1.3.so"})
@@ -73,16 +104,26 @@ TEST_F(Environment, AMissingModuleVersionIsAClearError) {
   EXPECT_TRUE(fs::exists(dir_ / "env" / "coop_shim-1.2.so")) << "the failed install emptied the environment";
 }
 
-TEST(Expectations, TheStoryTable) {
-  using R = Runtime;
-  using V = Verdict;
-  EXPECT_EQ(expected_nonblocking({}, R::kPy27), V::kFast);
-  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0"}, R::kPy27), V::kSlow);
-  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0"}, R::kPy37), V::kSlow);
-  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.2"}, R::kPy27), V::kFast);
-  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.2"}, R::kPy37), V::kSlow);
-  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.3"}, R::kPy37), V::kFast);
-  EXPECT_EQ(expected_nonblocking({"coop_shim-1.2"}, R::kPy37), V::kFast);  // nothing to patch
+// The rules the host (stage 0) derives its verdicts from must give every other stage
+// the verdicts its expected.txt states, for the modules its requirements.txt installs.
+TEST(Expectations, HostRulesAgreeWithEveryStagesFiles) {
+  std::vector<int> stages = stage_numbers(kLabs);
+  ASSERT_GE(stages.size(), 2u) << kLabs;
+  for (int number : stages) {
+    Stage stage = read_stage(kLabs, number);
+    if (stage.is_host()) {
+      EXPECT_TRUE(stage.requirements.empty() && stage.expected.empty()) << "the host fixes nothing";
+      continue;
+    }
+    ASSERT_EQ(stage.expected.size(), 2u) << "stage " << number << ": one line per runtime";
+    for (const auto& [runtime, verdict] : stage.expected)
+      EXPECT_EQ(expected_nonblocking(stage.module_ids(), *parse_runtime(runtime)), verdict)
+          << "stage " << number << " " << runtime;
+  }
+}
+
+TEST(Expectations, AShimWithNothingToPatchChangesNothing) {
+  EXPECT_EQ(expected_nonblocking({"coop_shim-1.2"}, Runtime::kPy37), Verdict::kFast);
 }
 
 TEST(Expectations, ThreadpoolTakesCeilNOverThreadsRounds) {

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "observe/watchdog_report.h"
 #include "observe/waterfall.h"
+#include "stage_table.h"
 
 namespace slowfast::lab {
 namespace fs = std::filesystem;
@@ -74,16 +76,18 @@ std::string render_tables(const LabResult& r) {
       "N = {} requests to /delay/{:g} over HTTPS: fast < {:g} s (2 x delay), slow > {:g} s "
       "(N/2 x delay)\n\n| stage | modules | py27 | py37 |\n|---|---|---|---|\n",
       r.n, r.delay_s, 2 * r.delay_s, r.n / 2.0 * r.delay_s);
-  for (int stage = 0; stage <= 4; ++stage) {
+  std::set<int> stages;  // ascending, whatever order --stage gave them in
+  for (const Cell& c : r.cells) stages.insert(c.stage);
+  for (int stage : stages) {
     const Cell* a = find(r, stage, Variant::kUvNonblocking, Runtime::kPy27);
     const Cell* b = find(r, stage, Variant::kUvNonblocking, Runtime::kPy37);
     if (!a || !b) continue;
-    out += fmt::format("| {}{} | {} | {} | {} |\n", stage, stage == 0 ? " (host)" : "",
+    out += fmt::format("| {}{} | {} | {} | {} |\n", stage, stage == kHostStage ? " (host)" : "",
                        modules_text(a->modules), cell_text(*a), cell_text(*b));
   }
-  const Cell* blocking = find(r, 0, Variant::kBlocking, Runtime::kPy37);
-  const Cell* pool = find(r, 0, Variant::kUvThreadpool, Runtime::kPy37);
-  const Cell* loop = find(r, 0, Variant::kUvNonblocking, Runtime::kPy37);
+  const Cell* blocking = find(r, kHostStage, Variant::kBlocking, Runtime::kPy37);
+  const Cell* pool = find(r, kHostStage, Variant::kUvThreadpool, Runtime::kPy37);
+  const Cell* loop = find(r, kHostStage, Variant::kUvNonblocking, Runtime::kPy37);
   if (blocking && pool && loop) {
     out += "\nStage 0, the three clients side by side (the trigger of the story):\n\n"
            "| variant | concurrency | result |\n|---|---|---|\n";

@@ -1,8 +1,7 @@
 #include "lab_run.h"
 
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -11,51 +10,30 @@
 #include "environment.h"
 #include "expectations.h"
 #include "fetch.h"
-#include "requirements.h"
 #include "server_child.h"
 #include "stage_env.h"
+#include "stage_table.h"
 
 namespace slowfast::lab {
 namespace fs = std::filesystem;
 
 namespace {
 
-// expected.txt: "py27 fast" / "py37 slow" lines; '#' comments.
-std::map<std::string, Verdict> read_expected(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  std::map<std::string, Verdict> out;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    line = line.substr(0, line.find('#'));
-    std::string runtime, verdict;
-    std::istringstream words(line);
-    if (!(words >> runtime)) continue;
-    words >> verdict;
-    Verdict v = verdict == "fast" ? Verdict::kFast
-              : verdict == "slow" ? Verdict::kSlow
-              : verdict == "mixed" ? Verdict::kMixed : Verdict::kUnknown;
-    if (!parse_runtime(runtime) || v == Verdict::kUnknown)
-      throw std::runtime_error(fmt::format("{}:{}: expected 'py27|py37 fast|slow|mixed'",
-                                           file.string(), number));
-    out[runtime] = v;
-  }
-  return out;
-}
-
 struct StagePlan {
   int stage;
   std::vector<fs::path> module_path;
-  std::map<std::string, Verdict> expected;  // empty for stage 0: derived
+  std::map<std::string, Verdict> expected;  // empty for the host: derived
 };
 
 StagePlan plan_stage(const LabOptions& o, int stage) {
-  if (stage < 0 || stage > 4) throw std::runtime_error(fmt::format("no stage {} (0-4)", stage));
-  if (stage == 0) return {0, o.host_module_path, {}};
-  fs::path dir = o.labs_dir / fmt::format("stage{}", stage);
+  std::vector<int> known = stage_numbers(o.labs_dir);
+  if (std::find(known.begin(), known.end(), stage) == known.end())
+    throw std::runtime_error(fmt::format("no stage {} in {}", stage, o.labs_dir.string()));
+  if (stage == kHostStage) return {stage, o.host_module_path, {}};
+  Stage spec = read_stage(o.labs_dir, stage);
   fs::path env = o.build_dir / "labs" / fmt::format("stage{}", stage) / "modules";
-  build_environment(env, read_requirements(dir / "requirements.txt"), o.build_dir / "modules");
-  return {stage, {env}, read_expected(dir / "expected.txt")};
+  build_environment(env, spec.requirements, o.build_dir / "modules");
+  return {stage, {env}, spec.expected};
 }
 
 Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Variant variant,
@@ -107,8 +85,10 @@ std::vector<fs::path> default_host_module_path() {
 
 LabResult run_lab(const LabOptions& o, const Progress& progress) {
   // Every environment first: a missing module stops the lab before any run.
+  std::vector<int> stages = o.stages.empty() ? stage_numbers(o.labs_dir) : o.stages;
+  if (stages.empty()) throw std::runtime_error("no stageN directories in " + o.labs_dir.string());
   std::vector<StagePlan> plans;
-  for (int stage : o.stages) plans.push_back(plan_stage(o, stage));
+  for (int stage : stages) plans.push_back(plan_stage(o, stage));
 
   struct Job {
     const StagePlan* plan;
@@ -118,7 +98,7 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
   std::vector<Job> jobs;
   for (const StagePlan& p : plans) {
     for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) jobs.push_back({&p, Variant::kUvNonblocking, rt});
-    if (p.stage == 0) {
+    if (p.stage == kHostStage) {
       jobs.push_back({&p, Variant::kBlocking, Runtime::kPy37});
       jobs.push_back({&p, Variant::kUvThreadpool, Runtime::kPy37});
     }

@@ -13,7 +13,7 @@
 namespace slowfast::lab {
 
 struct LabOptions {
-  std::vector<int> stages = {0, 1, 2, 3, 4};
+  std::vector<int> stages;  // empty: every stage labs_dir holds
   int n = 10;
   double delay_s = 1;
   double timeout_s = 30;
