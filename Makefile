@@ -21,7 +21,7 @@ help:
 	@echo "make test    set up, build, run the CTest suite"
 	@echo "make lab-stageN   run one stage ($(firstword $(STAGES))-$(lastword $(STAGES))) on its own"
 	@echo "make check-stageN   build, run the tests of stages $(firstword $(STAGES))..N (CTest labels stage0..stageN)"
-	@echo "make install-modules [HOST_STAGE=N] / uninstall-modules   what stage 0 (the host) finds in $(MODULE_DIR): stage N's modules (default $(HOST_STAGE))"
+	@echo "make install-modules [HOST_STAGE=N | REQUIREMENTS=FILE] / uninstall-modules   what every command (and stage 0, the host) finds: stage N's modules (default $(HOST_STAGE)), or FILE's (labs/stage0/laptop.txt: the story's laptop)"
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites"
 	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
@@ -55,24 +55,19 @@ $(LAB_STAGES): lab-stage%: build
 $(CHECK_STAGES): check-stage%: build
 	ctest --preset $(PRESET) -j $(JOBS) --timeout 300 -L '^stage[0-$*]$$' $(CTEST_ARGS)
 
-# Stage 0 is the host: it sees the modules installed here (unless SLOWFAST_PATH is set).
-# Like the laptop in the story, the default host has stage 2's environment (pyOpenSSL's
-# analogue only); HOST_STAGE=3 installs a stage-3 host, MODULES="a-1.0 b-2.0" any set.
-# MODULES is read from labs/stageN/requirements.txt: its "name==version" lines as the
-# module files' stems, name-version (the lab's reader, tools/lab/requirements.cpp, is
-# the strict one; a bad line stops `slowfast lab`).
-MODULE_DIR = /usr/local/lib/slowfast/modules
+# Stage 0 is the host: every command reads each runtime's site ($$SLOWFAST_SITE/py27 and
+# .../py37, SLOWFAST_SITE defaulting to /usr/local/lib/slowfast) unless SLOWFAST_PATH is
+# set. `slowfast install -r FILE` fills the sites, reading FILE as the lab does. The
+# default host has stage 2's environment (pyOpenSSL's analogue, for both runtimes);
+# HOST_STAGE=3 a stage-3 host; REQUIREMENTS=labs/stage0/laptop.txt the story's laptop
+# (pyOpenSSL for py27 only: py27 slow, py37 fast).
 HOST_STAGE ?= 2
-MODULES ?= $(shell sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*==[[:space:]]*\([0-9][0-9.]*\).*/\1-\2/p' \
-                     labs/stage$(HOST_STAGE)/requirements.txt)
+REQUIREMENTS ?= labs/stage$(HOST_STAGE)/requirements.txt
 install-modules: build
-	install -d $(MODULE_DIR)
-	rm -f $(MODULE_DIR)/*.so
-	for m in $(MODULES); do install -m 0644 $(BUILD_DIR)/modules/$$m.so $(MODULE_DIR)/ || exit 1; done
-	@echo "installed into $(MODULE_DIR): $(MODULES)"
+	$(BUILD_DIR)/bin/slowfast install -r $(REQUIREMENTS)
 
-uninstall-modules:
-	rm -rf $(MODULE_DIR)
+uninstall-modules: build
+	$(BUILD_DIR)/bin/slowfast uninstall
 
 bench: build
 	$(BUILD_DIR)/bin/slowfast-bench-server

@@ -66,7 +66,7 @@ RunSpec make_spec(const FetchOptions& o) {
   if (spec.url.tls() && !spec.insecure && !std::filesystem::exists(spec.cacert))
     throw std::runtime_error("no CA file at " + spec.cacert.string() +
                              " (run `slowfast certs`, start the server, or pass --cacert)");
-  spec.module_path = module_path_from(o.modules);
+  spec.module_path = module_path_for(o.modules, spec.runtime);
   if ((o.profile || o.watchdog_ms > 0) && spec.variant != Variant::kUvNonblocking)
     usage_error("--profile and --watchdog watch the libuv loop: only --variant uv-nonblocking has one to block");
   spec.profile = o.profile;
@@ -180,7 +180,9 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_option("--variant", o->variant, "blocking | uv-threadpool | uv-nonblocking")->capture_default_str();
   cmd->add_option("--runtime", o->runtime, "py27 (reads with recv) | py37 (reads with recv_into)")
       ->capture_default_str();
-  cmd->add_option("--modules", o->modules, "Module directory (':'-separated path; default $SLOWFAST_PATH)");
+  cmd->add_option("--modules", o->modules,
+                  "Module directories (':'-separated; default $SLOWFAST_PATH, else the runtime's site "
+                  "$SLOWFAST_SITE/RUNTIME, SLOWFAST_SITE defaulting to /usr/local/lib/slowfast)");
   auto* cacert = cmd->add_option("--cacert", o->cacert, "CA file (default: the lab CA, build/lab-certs/ca.pem)");
   cmd->add_flag("--insecure", o->insecure, "Do not verify the server certificate")->excludes(cacert);
   cmd->add_option("--timeout", o->timeout, "Seconds each wait may take (connect, handshake, write, read)")

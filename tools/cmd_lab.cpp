@@ -2,7 +2,6 @@
 // stages as a lab. Starts its own delay server, builds each stage's environment, runs
 // every stage x runtime (the loop watched for stalls, 100 ms by default), prints the
 // table and, with --out, writes it and one waterfall SVG per cell to DIR.
-#include <uv.h>
 
 #include <iostream>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
 #include "lab/stage_table.h"
+#include "uv_nonblocking/module_loader.h"
 
 namespace slowfast::cli {
 namespace fs = std::filesystem;
@@ -26,16 +26,10 @@ struct LabCommandOptions {
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
 };
 
-fs::path build_dir() {
-  char exe[4096];
-  size_t size = sizeof exe;
-  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the slowfast executable");
-  return fs::path(exe).parent_path().parent_path();  // build/bin/slowfast -> build
-}
 
 void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
   if (!done) {
-    std::cout << fmt::format("[{:>2}/{}] stage {} {:<14} {:<4} ... ", i + 1, total, c.stage,
+    std::cout << fmt::format("[{:>2}/{}] stage {:<10} {:<14} {:<4} ... ", i + 1, total, c.stage_label(),
                              to_string(c.variant), c.runtime_label())
               << std::flush;
   } else {
@@ -53,12 +47,15 @@ void run(const LabCommandOptions& o, const std::string& command) {
   opts.timeout_s = o.timeout;
   opts.watchdog_ms = o.watchdog;
   opts.build_dir = build_dir();
-  opts.host_module_path = lab::default_host_module_path();
-  std::string host_path;
-  for (const fs::path& dir : opts.host_module_path) host_path += (host_path.empty() ? "" : ":") + dir.string();
-  std::cout << fmt::format("slowfast lab: N = {}, delay {:g} s, stages {}; stage 0 module path: {}\n",
-                           opts.n, opts.delay_s, fmt::join(opts.stages, " "),
-                           host_path.empty() ? "(nothing installed)" : host_path);
+  std::string host_paths;
+  for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) {
+    opts.host_module_path[rt] = module_path_for("", rt);
+    std::string path;
+    for (const fs::path& dir : opts.host_module_path[rt]) path += (path.empty() ? "" : ":") + dir.string();
+    host_paths += fmt::format(" {}: {}", to_string(rt), path.empty() ? "(nothing installed)" : path);
+  }
+  std::cout << fmt::format("slowfast lab: N = {}, delay {:g} s, stages {}; stage 0 (the host) module path{}\n",
+                           opts.n, opts.delay_s, fmt::join(opts.stages, " "), host_paths);
   lab::LabResult result = lab::run_lab(opts, progress);
   std::cout << "\n" << lab::render_tables(result);
   if (!o.out.empty()) {

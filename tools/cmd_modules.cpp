@@ -1,5 +1,6 @@
-// `slowfast modules [--modules DIR]`: what is installed on the module path and what
-// it changes - the lab's `pip freeze`, with the effect spelled out.
+// `slowfast modules [--modules DIR] [--runtime R]`: what each runtime finds on its
+// module path and what it changes - the lab's `pip freeze`, with the effect spelled out.
+// Without --runtime, both: like two Pythons on one laptop, each has its own site.
 #include <iostream>
 #include <memory>
 
@@ -10,29 +11,52 @@ namespace slowfast::cli {
 
 namespace {
 
-void list_modules(const std::string& flag) {
-  std::vector<std::filesystem::path> path = module_path_from(flag);
-  std::cout << "module path:";
-  if (path.empty()) std::cout << " (empty: no --modules, SLOWFAST_PATH unset)";
+struct ModulesOptions {
+  std::string modules, runtime;
+};
+
+// Where the path came from, for the reader who wonders why a module is (not) seen.
+std::string origin(const std::string& flag, Runtime rt) {
+  if (!flag.empty()) return "--modules";
+  if (std::getenv("SLOWFAST_PATH")) return "$SLOWFAST_PATH";
+  return "the " + to_string(rt) + " site, " + site_dir(rt).string();
+}
+
+void list_modules(const std::string& flag, Runtime rt) {
+  std::vector<std::filesystem::path> path = module_path_for(flag, rt);
+  std::cout << to_string(rt) << " module path (" << origin(flag, rt) << "):";
+  if (path.empty()) std::cout << " (nothing there)";
   for (const auto& dir : path) std::cout << " " << dir.string();
   std::cout << "\n";
   SocketFactory factory(load_module_path(path));
   const ModuleSet& set = factory.modules();
-  if (set.modules.empty()) std::cout << "no modules installed\n";
+  if (set.modules.empty()) std::cout << "  no modules installed\n";
   for (const LoadedModule& m : set.modules)
-    std::cout << m.info().name << " " << m.info().version << "  " << m.file().string() << "\n    "
+    std::cout << "  " << m.info().name << " " << m.info().version << "  " << m.file().string() << "\n      "
               << (m.info().summary ? m.info().summary : "") << "\n";
-  for (const auto& file : set.shadowed) std::cout << "shadowed (an earlier directory wins): " << file.string() << "\n";
-  std::cout << "https sockets (uv-nonblocking): " << factory.describe_tls() << "\n";
+  for (const auto& file : set.shadowed) std::cout << "  shadowed (an earlier directory wins): " << file.string() << "\n";
+  std::cout << "  https sockets (uv-nonblocking): " << factory.describe_tls() << "\n";
+}
+
+void run(const ModulesOptions& o) {
+  if (!o.runtime.empty()) {
+    auto rt = parse_runtime(o.runtime);
+    if (!rt) throw CLI::ValidationError("--runtime must be py27 or py37");
+    return list_modules(o.modules, *rt);
+  }
+  list_modules(o.modules, Runtime::kPy27);
+  list_modules(o.modules, Runtime::kPy37);
 }
 
 }  // namespace
 
 void add_modules_command(CLI::App& app) {
-  auto flag = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("modules", "List the installed modules and what they change");
-  cmd->add_option("--modules", *flag, "Module directory (':'-separated path; default $SLOWFAST_PATH)");
-  cmd->callback([flag] { list_modules(*flag); });
+  auto o = std::make_shared<ModulesOptions>();
+  CLI::App* cmd = app.add_subcommand("modules", "List each runtime's installed modules and what they change");
+  cmd->add_option("--modules", o->modules,
+                  "Module directories (':'-separated; default $SLOWFAST_PATH, else each runtime's site)");
+  cmd->add_option("--runtime", o->runtime, "py27 or py37 (default: both)");
+  cmd->callback([o] { run(*o); });
 }
 
 }  // namespace slowfast::cli

@@ -1,5 +1,7 @@
 // Each `slowfast` subcommand lives in its own file and adds itself to the app here.
 #pragma once
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 
 namespace slowfast::cli {
@@ -18,5 +20,9 @@ void add_certs_command(CLI::App& app);
 void add_fetch_command(CLI::App& app);
 void add_modules_command(CLI::App& app);
 void add_lab_command(CLI::App& app);
+void add_install_commands(CLI::App& app);
+
+// build/ of this executable (build/bin/slowfast): its module store is build/modules.
+std::filesystem::path build_dir();
 
 }  // namespace slowfast::cli

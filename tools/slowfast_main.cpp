@@ -2,7 +2,20 @@
 #include <exception>
 #include <iostream>
 
+#include <uv.h>
+
 #include "commands.h"
+
+namespace slowfast::cli {
+
+std::filesystem::path build_dir() {
+  char exe[4096];
+  size_t size = sizeof exe;
+  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the slowfast executable");
+  return std::filesystem::path(exe).parent_path().parent_path();  // build/bin/slowfast -> build
+}
+
+}  // namespace slowfast::cli
 
 int main(int argc, char** argv) {
   using namespace slowfast::cli;
@@ -12,6 +25,7 @@ int main(int argc, char** argv) {
   add_fetch_command(app);
   add_modules_command(app);
   add_lab_command(app);
+  add_install_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const Exit& e) {

@@ -100,10 +100,19 @@ std::vector<fs::path> split_module_path(const std::string& text) {
   return dirs;
 }
 
-std::vector<fs::path> module_path_from(const std::string& flag) {
+fs::path site_root() {
+  const char* env = std::getenv("SLOWFAST_SITE");
+  return env && *env ? fs::path(env) : fs::path("/usr/local/lib/slowfast");
+}
+
+fs::path site_dir(Runtime runtime) { return site_root() / to_string(runtime); }
+
+std::vector<fs::path> module_path_for(const std::string& flag, Runtime runtime) {
   if (!flag.empty()) return split_module_path(flag);
-  const char* env = std::getenv("SLOWFAST_PATH");
-  return env ? split_module_path(env) : std::vector<fs::path>{};
+  if (const char* env = std::getenv("SLOWFAST_PATH")) return split_module_path(env);
+  std::error_code ec;
+  if (fs::is_directory(site_dir(runtime), ec)) return {site_dir(runtime)};
+  return {};
 }
 
 }  // namespace slowfast

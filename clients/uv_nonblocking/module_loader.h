@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/run_types.h"
+
 #include "slowfast/module/module.h"
 
 namespace slowfast {
@@ -51,8 +53,15 @@ ModuleSet load_module_path(const std::vector<std::filesystem::path>& dirs);
 // "a:b:c" -> {a, b, c}, empty parts dropped.
 std::vector<std::filesystem::path> split_module_path(const std::string& text);
 
-// The module path of a command: `flag` (--modules) when given, else $SLOWFAST_PATH,
-// else nothing - no modules installed.
-std::vector<std::filesystem::path> module_path_from(const std::string& flag);
+// Where `slowfast install` and `make install-modules` put the modules of `runtime`: its
+// site, as each Python has its own site-packages. $SLOWFAST_SITE/<runtime>, the site
+// root defaulting to /usr/local/lib/slowfast ("/usr/local/lib/slowfast/py37").
+std::filesystem::path site_root();
+std::filesystem::path site_dir(Runtime runtime);
+
+// The module path every command uses for `runtime`: `flag` (--modules) when given, else
+// $SLOWFAST_PATH when set (even empty: nothing), else the runtime's site when it exists.
+// One rule for fetch, modules and lab: an install changes every program on the machine.
+std::vector<std::filesystem::path> module_path_for(const std::string& flag, Runtime runtime);
 
 }  // namespace slowfast

@@ -54,6 +54,27 @@ TEST_F(Requirements, AnUnpinnedLineIsAnErrorNamingTheLine) {
   }
 }
 
+TEST_F(Requirements, RuntimeMarkersSayWhichRuntimeALineIsFor) {
+  auto reqs = read_requirements(write("r.txt", "blocking_tls==1.0 ; runtime == \"py27\"\n"
+                                               "coop_shim==1.2;runtime!=\"py27\"\nother==2.0\n"));
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_TRUE(has_markers(reqs));
+  auto ids = [](const std::vector<Requirement>& rs) {
+    std::string out;
+    for (const Requirement& r : rs) out += r.id() + " ";
+    return out;
+  };
+  EXPECT_EQ(ids(for_runtime(reqs, Runtime::kPy27)), "blocking_tls-1.0 other-2.0 ");
+  EXPECT_EQ(ids(for_runtime(reqs, Runtime::kPy37)), "coop_shim-1.2 other-2.0 ");
+  EXPECT_FALSE(has_markers(read_requirements(write("plain.txt", "blocking_tls==1.0\n"))));
+  try {
+    read_requirements(write("bad.txt", "blocking_tls==1.0 ; runtime == \"py39\"\n"));
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.txt:1: unknown runtime \"py39\""), std::string::npos) << e.what();
+  }
+}
+
 using StageFiles = TempDir;
 
 TEST_F(StageFiles, StagesAreTheStageDirectoriesInOrder) {

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "lab/lab_run.h"
 #include "lab/stage_env.h"
 #include "lab/stage_table.h"
 #include "server_process.h"
@@ -85,10 +86,12 @@ class Lab : public ::testing::Test {
     return run;
   }
 
+  // `env`: stage 0 runs on the host and on the laptop; the other stages have env "".
   static std::string verdict(const json& stages, int stage, const std::string& variant,
-                             const std::string& runtime) {
+                             const std::string& runtime, const std::string& env = "") {
+    std::string want_env = env.empty() && stage == lab::kHostStage ? "host" : env;
     for (const json& c : stages["cells"])
-      if (c["stage"] == stage && c["variant"] == variant && c["runtime"] == runtime)
+      if (c["stage"] == stage && c["env"] == want_env && c["variant"] == variant && c["runtime"] == runtime)
         return c["verdict"];
     return "missing";
   }
@@ -140,6 +143,10 @@ TEST_P(LabStage, ShowsTheVerdictsOfItsExpectedTxt) {
     EXPECT_EQ(verdict(run.stages, stage.number, "blocking", "any"), "slow");
     EXPECT_EQ(verdict(run.stages, stage.number, "uv-threadpool", "any"), "mixed");
     cells += 2;
+    // The laptop of the story, whatever the host has: py27 slow, py37 fast.
+    EXPECT_EQ(verdict(run.stages, stage.number, "uv-nonblocking", "py27", lab::kLaptopEnv), "slow");
+    EXPECT_EQ(verdict(run.stages, stage.number, "uv-nonblocking", "py37", lab::kLaptopEnv), "fast");
+    cells += 2;
   }
   EXPECT_EQ(run.stages["cells"].size(), cells);
   expect_every_cell_as_expected(run);
@@ -172,8 +179,9 @@ TEST_F(Lab, RunsEveryStageByDefault) {
   std::set<int> ran;
   for (const json& c : run.stages["cells"]) ran.insert(c["stage"].get<int>());
   EXPECT_EQ(ran, std::set<int>(stages.begin(), stages.end()));
-  // Both runtimes per stage, and the host's blocking and threadpool clients.
-  EXPECT_EQ(run.stages["cells"].size(), 2 * stages.size() + 2);
+  // Both runtimes per stage, the host's blocking and threadpool clients, the laptop's
+  // two runtimes.
+  EXPECT_EQ(run.stages["cells"].size(), 2 * stages.size() + 2 + 2);
   expect_every_cell_as_expected(run);
 }
 

@@ -20,9 +20,15 @@ std::string modules_text(const std::vector<std::string>& modules) {
   return modules.empty() ? "none" : fmt::format("{}", fmt::join(modules, " "));
 }
 
-const Cell* find(const LabResult& r, int stage, Variant v, Runtime rt) {
+// One environment for both runtimes, or each runtime's own ("py27: a; py37: none").
+std::string modules_text(const Cell& py27, const Cell& py37) {
+  if (py27.modules == py37.modules) return modules_text(py27.modules);
+  return "py27: " + modules_text(py27.modules) + "; py37: " + modules_text(py37.modules);
+}
+
+const Cell* find(const LabResult& r, int stage, const std::string& env, Variant v, Runtime rt) {
   for (const Cell& c : r.cells)
-    if (c.stage == stage && c.variant == v && (!c.runtime_matters || c.runtime == rt)) return &c;
+    if (c.stage == stage && c.env == env && c.variant == v && (!c.runtime_matters || c.runtime == rt)) return &c;
   return nullptr;
 }
 
@@ -45,7 +51,7 @@ std::string render_stalls(const LabResult& r) {
   for (const Cell& c : r.cells) {
     if (!c.result.watchdog.enabled) continue;
     threshold_ms = c.result.watchdog.threshold_s * 1000;
-    out += fmt::format("| {} | {} | {} |\n", c.stage, c.runtime_label(),
+    out += fmt::format("| {} | {} | {} |\n", c.stage_label(), c.runtime_label(),
                        stall_summary(c.result.watchdog, c.result.total_s));
   }
   return out + fmt::format("\nA stall: the loop made no progress for more than {:g} ms.\n", threshold_ms);
@@ -54,7 +60,7 @@ std::string render_stalls(const LabResult& r) {
 std::string render_waterfall_links(const LabResult& r) {
   std::string out = "\n## Waterfalls\n\n";
   for (const Cell& c : r.cells)
-    out += fmt::format("- stage {} {} {}: [{}]({})\n", c.stage, to_string(c.variant), c.runtime_label(),
+    out += fmt::format("- stage {} {} {}: [{}]({})\n", c.stage_label(), to_string(c.variant), c.runtime_label(),
                        c.waterfall_file(), c.waterfall_file());
   return out;
 }
@@ -76,18 +82,18 @@ std::string render_tables(const LabResult& r) {
       "N = {} requests to /delay/{:g} over HTTPS: fast < {:g} s (2 x delay), slow > {:g} s "
       "(N/2 x delay)\n\n| stage | modules | py27 | py37 |\n|---|---|---|---|\n",
       r.n, r.delay_s, 2 * r.delay_s, r.n / 2.0 * r.delay_s);
-  std::set<int> stages;  // ascending, whatever order --stage gave them in
-  for (const Cell& c : r.cells) stages.insert(c.stage);
-  for (int stage : stages) {
-    const Cell* a = find(r, stage, Variant::kUvNonblocking, Runtime::kPy27);
-    const Cell* b = find(r, stage, Variant::kUvNonblocking, Runtime::kPy37);
+  std::set<std::pair<int, std::string>> rows;  // ascending, whatever order --stage gave them in
+  for (const Cell& c : r.cells) rows.insert({c.stage, c.env});
+  for (const auto& [stage, env] : rows) {
+    const Cell* a = find(r, stage, env, Variant::kUvNonblocking, Runtime::kPy27);
+    const Cell* b = find(r, stage, env, Variant::kUvNonblocking, Runtime::kPy37);
     if (!a || !b) continue;
-    out += fmt::format("| {}{} | {} | {} | {} |\n", stage, stage == kHostStage ? " (host)" : "",
-                       modules_text(a->modules), cell_text(*a), cell_text(*b));
+    out += fmt::format("| {} | {} | {} | {} |\n", a->stage_label(), modules_text(*a, *b), cell_text(*a),
+                       cell_text(*b));
   }
-  const Cell* blocking = find(r, kHostStage, Variant::kBlocking, Runtime::kPy37);
-  const Cell* pool = find(r, kHostStage, Variant::kUvThreadpool, Runtime::kPy37);
-  const Cell* loop = find(r, kHostStage, Variant::kUvNonblocking, Runtime::kPy37);
+  const Cell* blocking = find(r, kHostStage, "", Variant::kBlocking, Runtime::kPy37);
+  const Cell* pool = find(r, kHostStage, "", Variant::kUvThreadpool, Runtime::kPy37);
+  const Cell* loop = find(r, kHostStage, "", Variant::kUvNonblocking, Runtime::kPy37);
   if (blocking && pool && loop) {
     out += "\nStage 0, the three clients side by side (the trigger of the story):\n\n"
            "| variant | concurrency | result |\n|---|---|---|\n";
@@ -110,6 +116,7 @@ nlohmann::json to_json(const LabResult& r) {
   nlohmann::json cells = nlohmann::json::array();
   for (const Cell& c : r.cells) {
     cells.push_back({{"stage", c.stage},
+                     {"env", c.env.empty() && c.stage == kHostStage ? "host" : c.env},
                      {"runtime", c.runtime_label()},
                      {"variant", to_string(c.variant)},
                      {"modules", c.modules},
@@ -139,7 +146,7 @@ void write_results(const LabResult& r, const fs::path& dir, const std::string& c
   write_file(dir / "stages.json", to_json(r).dump(2) + "\n");
   for (const Cell& c : r.cells)
     write_file(dir / c.waterfall_file(),
-               render_waterfall_svg(c.result, waterfall_caption(c.result, fmt::format("stage {}", c.stage))));
+               render_waterfall_svg(c.result, waterfall_caption(c.result, "stage " + c.stage_label())));
 }
 
 }  // namespace slowfast::lab

@@ -19,21 +19,43 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ModulePaths = std::map<Runtime, std::vector<fs::path>>;
+
 struct StagePlan {
   int stage;
-  std::vector<fs::path> module_path;
-  std::map<std::string, Verdict> expected;  // empty for the host: derived
+  std::string env;  // Cell::env
+  ModulePaths module_path;
+  std::map<std::string, Verdict> expected;  // empty: derived from the modules found
 };
 
-StagePlan plan_stage(const LabOptions& o, int stage) {
+// The environment `requirements` describe, built under `dir`: one directory for every
+// runtime (dir/modules), or one each (dir/py27/modules, ...) when lines carry markers.
+ModulePaths build_environments(const LabOptions& o, const fs::path& dir, const std::vector<Requirement>& requirements) {
+  const fs::path store = o.build_dir / "modules";
+  ModulePaths paths;
+  for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) {
+    fs::path env = has_markers(requirements) ? dir / to_string(rt) / "modules" : dir / "modules";
+    build_environment(env, for_runtime(requirements, rt), store);
+    paths[rt] = {env};
+  }
+  return paths;
+}
+
+std::vector<StagePlan> plan_stage(const LabOptions& o, int stage) {
   std::vector<int> known = stage_numbers(o.labs_dir);
   if (std::find(known.begin(), known.end(), stage) == known.end())
     throw std::runtime_error(fmt::format("no stage {} in {}", stage, o.labs_dir.string()));
-  if (stage == kHostStage) return {stage, o.host_module_path, {}};
-  Stage spec = read_stage(o.labs_dir, stage);
-  fs::path env = o.build_dir / "labs" / fmt::format("stage{}", stage) / "modules";
-  build_environment(env, spec.requirements, o.build_dir / "modules");
-  return {stage, {env}, spec.expected};
+  const fs::path dir = o.build_dir / "labs" / fmt::format("stage{}", stage);
+  if (stage != kHostStage) {
+    Stage spec = read_stage(o.labs_dir, stage);
+    return {{stage, "", build_environments(o, dir, spec.requirements), spec.expected}};
+  }
+  std::vector<StagePlan> plans{{stage, "", o.host_module_path, {}}};
+  if (fs::exists(o.labs_dir / kLaptopRequirements))
+    plans.push_back({stage, kLaptopEnv,
+                     build_environments(o, dir / kLaptopEnv, read_requirements(o.labs_dir / kLaptopRequirements)),
+                     {}});
+  return plans;
 }
 
 Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Variant variant,
@@ -47,12 +69,13 @@ Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Varian
   spec.timeout_s = o.timeout_s;
   spec.deadline_s = default_deadline(spec.n, spec.delay_s);
   spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
-  spec.module_path = plan.module_path;
+  spec.module_path = plan.module_path.at(runtime);
   if (variant == Variant::kUvNonblocking) spec.watchdog_ms = o.watchdog_ms;
   SocketFactory factory(load_module_path(spec.module_path));
 
   Cell cell;
   cell.stage = plan.stage;
+  cell.env = plan.env;
   cell.variant = variant;
   cell.runtime = runtime;
   cell.runtime_matters = variant == Variant::kUvNonblocking;
@@ -68,7 +91,13 @@ Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Varian
 }  // namespace
 
 std::string Cell::waterfall_file() const {
-  return fmt::format("waterfall-stage{}-{}.svg", stage, runtime_matters ? to_string(runtime) : to_string(variant));
+  return fmt::format("waterfall-stage{}-{}{}.svg", stage, env.empty() ? "" : env + "-",
+                     runtime_matters ? to_string(runtime) : to_string(variant));
+}
+
+std::string Cell::stage_label() const {
+  if (stage != kHostStage) return std::to_string(stage);
+  return fmt::format("{} ({})", stage, env.empty() ? "host" : env);
 }
 
 bool LabResult::all_match() const {
@@ -77,18 +106,13 @@ bool LabResult::all_match() const {
   return true;
 }
 
-std::vector<fs::path> default_host_module_path() {
-  if (const char* env = std::getenv("SLOWFAST_PATH")) return split_module_path(env);
-  if (fs::is_directory(kSystemModuleDir)) return {kSystemModuleDir};
-  return {};
-}
-
 LabResult run_lab(const LabOptions& o, const Progress& progress) {
   // Every environment first: a missing module stops the lab before any run.
   std::vector<int> stages = o.stages.empty() ? stage_numbers(o.labs_dir) : o.stages;
   if (stages.empty()) throw std::runtime_error("no stageN directories in " + o.labs_dir.string());
   std::vector<StagePlan> plans;
-  for (int stage : stages) plans.push_back(plan_stage(o, stage));
+  for (int stage : stages)
+    for (StagePlan& plan : plan_stage(o, stage)) plans.push_back(std::move(plan));
 
   struct Job {
     const StagePlan* plan;
@@ -98,7 +122,7 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
   std::vector<Job> jobs;
   for (const StagePlan& p : plans) {
     for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) jobs.push_back({&p, Variant::kUvNonblocking, rt});
-    if (p.stage == kHostStage) {
+    if (p.stage == kHostStage && p.env.empty()) {
       jobs.push_back({&p, Variant::kBlocking, Runtime::kPy37});
       jobs.push_back({&p, Variant::kUvThreadpool, Runtime::kPy37});
     }
@@ -118,6 +142,7 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
   for (size_t i = 0; i < jobs.size(); ++i) {
     Cell pending;
     pending.stage = jobs[i].plan->stage;
+    pending.env = jobs[i].plan->env;
     pending.variant = jobs[i].variant;
     pending.runtime = jobs[i].runtime;
     pending.runtime_matters = jobs[i].variant == Variant::kUvNonblocking;

@@ -22,12 +22,16 @@ struct LabOptions {
   double watchdog_ms = 100;
   std::filesystem::path labs_dir;   // labs/: stageN/{README.md,requirements.txt,expected.txt}
   std::filesystem::path build_dir;  // build/: bin/, modules/ (the store), lab-certs/, labs/
-  // Stage 0 is the host: $SLOWFAST_PATH when set, else the system module directory.
-  std::vector<std::filesystem::path> host_module_path;
+  // Stage 0 is the host: each runtime's module path as every command finds it
+  // (module_path_for: $SLOWFAST_PATH when set, else the runtime's site).
+  std::map<Runtime, std::vector<std::filesystem::path>> host_module_path;
 };
 
 struct Cell {
   int stage = 0;
+  // Stage 0 runs on the host ("") and, from labs/stage0/laptop.txt, on the story's
+  // laptop ("laptop"); the other stages have one environment ("").
+  std::string env;
   Variant variant = Variant::kUvNonblocking;
   Runtime runtime = Runtime::kPy37;
   bool runtime_matters = true;  // false for the cpp-httplib variants
@@ -37,8 +41,11 @@ struct Cell {
   double ratio() const { return result.delay_s > 0 ? result.total_s / result.delay_s : 0; }
   bool matches() const { return result.verdict == expected; }
   std::string runtime_label() const { return runtime_matters ? to_string(runtime) : "any"; }
-  // "waterfall-stage2-py37.svg"; stage 0's httplib variants: "waterfall-stage0-blocking.svg".
+  // "waterfall-stage2-py37.svg"; stage 0's httplib variants: "waterfall-stage0-blocking.svg";
+  // the laptop's: "waterfall-stage0-laptop-py27.svg".
   std::string waterfall_file() const;
+  // "2", "0 (host)", "0 (laptop)": the stage column of the tables.
+  std::string stage_label() const;
 };
 
 struct LabResult {
@@ -56,9 +63,8 @@ using Progress = std::function<void(const Cell& cell, size_t index, size_t total
 // requirements file); per-request failures stay in the cells' records.
 LabResult run_lab(const LabOptions& options, const Progress& progress);
 
-// $SLOWFAST_PATH when set (even empty: "nothing installed"), else the system directory
-// `make install-modules` fills, when it exists.
-std::vector<std::filesystem::path> default_host_module_path();
-inline const char* kSystemModuleDir = "/usr/local/lib/slowfast/modules";
+// The laptop of the story, shipped beside stage 0: pyOpenSSL for Python 2.7 only.
+inline constexpr const char* kLaptopEnv = "laptop";
+inline constexpr const char* kLaptopRequirements = "stage0/laptop.txt";
 
 }  // namespace slowfast::lab

@@ -9,7 +9,8 @@ namespace slowfast::lab {
 std::vector<Requirement> read_requirements(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read " + file.string());
-  static const std::regex pinned(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*([0-9][0-9.]*)\s*$)");
+  static const std::regex pinned(
+      R"re(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*([0-9][0-9.]*)\s*(;\s*runtime\s*(==|!=)\s*"([a-z0-9]+)"\s*)?$)re");
   std::vector<Requirement> out;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -18,10 +19,32 @@ std::vector<Requirement> read_requirements(const std::filesystem::path& file) {
     std::smatch m;
     if (!std::regex_match(line, m, pinned))
       throw std::runtime_error(file.string() + ":" + std::to_string(number) +
-                               ": expected 'name==version', got '" + line + "'");
-    out.push_back({m[1], m[2]});
+                               ": expected 'name==version' or 'name==version ; runtime == \"py27\"', got '" +
+                               line + "'");
+    Requirement r{m[1], m[2], std::nullopt, true};
+    if (m[3].matched) {
+      r.marker = parse_runtime(m[5]);
+      r.marker_equal = m[4] == "==";
+      if (!r.marker)
+        throw std::runtime_error(file.string() + ":" + std::to_string(number) + ": unknown runtime \"" +
+                                 std::string(m[5]) + "\" (py27 or py37)");
+    }
+    out.push_back(r);
   }
   return out;
+}
+
+std::vector<Requirement> for_runtime(const std::vector<Requirement>& requirements, Runtime runtime) {
+  std::vector<Requirement> out;
+  for (const Requirement& r : requirements)
+    if (r.applies_to(runtime)) out.push_back(r);
+  return out;
+}
+
+bool has_markers(const std::vector<Requirement>& requirements) {
+  for (const Requirement& r : requirements)
+    if (r.marker) return true;
+  return false;
 }
 
 }  // namespace slowfast::lab
