@@ -2,8 +2,6 @@
 // stages as a lab. Starts its own delay server, builds each stage's environment, runs
 // every stage x runtime (the loop watched for stalls, 100 ms by default), prints the
 // table and, with --out, writes it and one waterfall SVG per cell to DIR.
-#include <uv.h>
-
 #include <iostream>
 #include <memory>
 
@@ -12,6 +10,7 @@
 #include "commands.h"
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
+#include "slowfast/build_dir.h"
 
 namespace slowfast::cli {
 namespace fs = std::filesystem;
@@ -24,13 +23,6 @@ struct LabCommandOptions {
   double delay = 1, timeout = 30, watchdog = 100;
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
 };
-
-fs::path build_dir() {
-  char exe[4096];
-  size_t size = sizeof exe;
-  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the slowfast executable");
-  return fs::path(exe).parent_path().parent_path();  // build/bin/slowfast -> build
-}
 
 void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
   if (!done) {

@@ -28,13 +28,14 @@ int status_of(int wait_status) {
 // Between fork and exec the child may only make async-signal-safe calls: everything
 // it needs is prepared before the fork. It reports a failed exec's errno through
 // `report` (close-on-exec, so a successful exec closes it with nothing written).
+// `err` null: stderr goes where stdout goes.
 [[noreturn]] void exec_child(pid_t parent, char* const* argv, char* const* envp, const char* out,
                              const char* err, int report) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(0);  // the parent died before the prctl
   int out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  int err_fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (out_fd >= 0) dup2(out_fd, 1);
+  int err_fd = err ? open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600) : 1;
   if (err_fd >= 0) dup2(err_fd, 2);
   if (envp) execve(argv[0], argv, envp);
   else execv(argv[0], argv);
@@ -49,13 +50,14 @@ ChildProcess::ChildProcess(std::vector<std::string> argv_s, ChildOptions options
   std::vector<char*> argv = c_strings(argv_s);
   std::vector<char*> envp;
   if (options.environment) envp = c_strings(*options.environment);
+  const char* err = options.stderr_file == options.stdout_file ? nullptr : options.stderr_file.c_str();
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("cannot start " + argv_s[0] + ": pipe failed");
   pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0)
     exec_child(parent, argv.data(), envp.empty() ? nullptr : envp.data(),
-               options.stdout_file.c_str(), options.stderr_file.c_str(), report[1]);
+               options.stdout_file.c_str(), err, report[1]);
   close(report[1]);
   int exec_errno = 0;
   ssize_t got = pid_ > 0 ? read(report[0], &exec_errno, sizeof exec_errno) : 0;
@@ -85,6 +87,15 @@ std::optional<int> ChildProcess::poll() {
   return status_;
 }
 
+int ChildProcess::wait() {
+  if (!running()) return status_;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  status_ = status_of(status);
+  return status_;
+}
+
 std::optional<int> ChildProcess::wait(Seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -100,13 +111,8 @@ std::optional<int> ChildProcess::terminate(Seconds grace) {
 }
 
 int ChildProcess::kill_and_reap() {
-  if (!running()) return status_;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  status_ = status_of(status);
-  return status_;
+  signal(SIGKILL);
+  return wait();
 }
 
 }  // namespace slowfast

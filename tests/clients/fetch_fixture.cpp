@@ -1,17 +1,13 @@
 #include "fetch_fixture.h"
 
-#include <stdlib.h>
-
 #include <fstream>
-#include <stdexcept>
+
+#include "slowfast/build_dir.h"
 
 namespace slowfast::testing {
 namespace fs = std::filesystem;
 
-FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()) {
-  char tmpl[] = "/tmp/slowfast-fetch-XXXXXX";
-  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-  dir_ = tmpl;
+FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()), dir_("slowfast-fetch") {
   const std::pair<const char*, std::vector<const char*>> envs[] = {
       {"none", {}},
       {"blocking_tls", {"blocking_tls-1.0.so"}},
@@ -19,14 +15,8 @@ FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()) {
       {"shim13", {"blocking_tls-1.0.so", "coop_shim-1.3.so"}}};
   for (const auto& [name, files] : envs) {
     fs::create_directories(dir_ / name);
-    for (const char* f : files) fs::copy_file(fs::path(bin_dir()) / "../modules" / f, dir_ / name / f);
+    for (const char* f : files) fs::copy_file(build_dir() / "modules" / f, dir_ / name / f);
   }
-}
-
-FetchFixture::~FetchFixture() {
-  server_.reset();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
 }
 
 FetchRun FetchFixture::fetch(int n, const std::vector<std::string>& args,

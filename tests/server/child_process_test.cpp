@@ -51,6 +51,15 @@ TEST(ChildProcess, WritesItsOutputWhereToldWithTheEnvironmentGiven) {
   EXPECT_EQ(read_file(dir / "err"), "oops\n");
 }
 
+TEST(ChildProcess, OneFileForBothStreamsKeepsTheirOrder) {
+  TempDir dir("slowfast-child");
+  ChildOptions options;
+  options.stdout_file = options.stderr_file = (dir / "both").string();
+  ChildProcess child({"/bin/sh", "-c", "echo one; echo two >&2; echo three"}, options);
+  EXPECT_EQ(child.wait(), 0);
+  EXPECT_EQ(read_file(dir / "both"), "one\ntwo\nthree\n");
+}
+
 TEST(ChildProcess, AMissingProgramThrowsNamingIt) {
   try {
     ChildProcess child({"/nonexistent/program"});

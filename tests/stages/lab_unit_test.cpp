@@ -7,28 +7,21 @@
 #include "lab/expectations.h"
 #include "lab/requirements.h"
 #include "lab/stage_env.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast::lab {
 namespace {
 namespace fs = std::filesystem;
 
-class TempDir : public ::testing::Test {
+class InTempDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/slowfast-lab-unit-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-  fs::path dir_;
+  fs::path write(const std::string& name, const std::string& text) { return temp_.write(name, text); }
+  TempDir temp_{"slowfast-lab-unit"};
+  const fs::path dir_ = temp_.path();
 };
 
-using Requirements = TempDir;
-using Environment = TempDir;
+using Requirements = InTempDir;
+using Environment = InTempDir;
 
 TEST_F(Requirements, PinnedLinesCommentsAndBlanks) {
   auto reqs = read_requirements(write("r.txt", "# stage 3\n\nblocking_tls==1.0\n  coop_shim == 1.2  # shim\n"));

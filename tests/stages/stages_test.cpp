@@ -1,14 +1,16 @@
 // The stages as a workshop attendee runs them: `slowfast lab` against its own server,
 // every stage x runtime at delay 0.2 s, N = 8, checked against the story's table.
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "server_process.h"
+#include "shell.h"
+#include "slowfast/build_dir.h"
+#include "slowfast/files.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast::testing {
 namespace {
@@ -24,29 +26,19 @@ struct LabRun {
 class Stages : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/slowfast-stages-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     fs::create_directories(dir_ / "host-empty");
     fs::create_directories(dir_ / "host-pyopenssl");
-    fs::copy_file(fs::path(bin_dir()).parent_path() / "modules" / "blocking_tls-1.0.so",
+    fs::copy_file(build_dir() / "modules" / "blocking_tls-1.0.so",
                   dir_ / "host-pyopenssl" / "blocking_tls-1.0.so");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `slowfast lab ARGS` with stage 0's host module path set to `host`.
   LabRun lab(const std::string& args, const fs::path& host) {
     fs::path out = dir_ / "out";
     fs::remove_all(out);
-    std::string cmd = "SLOWFAST_PATH=" + host.string() + " " + bin_dir() +
-                      "/slowfast lab -n 8 --delay 0.2 --out " + out.string() + " " + args + " 2>&1";
-    LabRun run;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) run.output.append(buf, n);
-    int status = pclose(p);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ShellResult shell = run_shell("SLOWFAST_PATH=" + host.string() + " " + bin_dir() +
+                                  "/slowfast lab -n 8 --delay 0.2 --out " + out.string() + " " + args);
+    LabRun run{shell.exit_code, shell.output, {}};
     std::ifstream in(out / "stages.json");
     if (in) run.stages = json::parse(in);
     return run;
@@ -60,7 +52,8 @@ class Stages : public ::testing::Test {
     return "missing";
   }
 
-  fs::path dir_;
+  TempDir temp_{"slowfast-stages"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(Stages, EveryStageShowsTheStorysVerdicts) {
@@ -87,12 +80,11 @@ TEST_F(Stages, EveryStageShowsTheStorysVerdicts) {
   EXPECT_TRUE(fs::exists(dir_ / "out" / "environment.md"));
   // One waterfall per cell, linked from stages.md; the watchdog (on by default, 100 ms)
   // sees a stall per request in the slow loops and none in the fast ones.
-  std::stringstream md;
-  md << std::ifstream(dir_ / "out" / "stages.md").rdbuf();
+  std::string md = read_file(dir_ / "out" / "stages.md");
   for (const json& c : run.stages["cells"]) {
     std::string svg = c["waterfall"];
     EXPECT_TRUE(fs::exists(dir_ / "out" / svg)) << svg;
-    EXPECT_NE(md.str().find("(" + svg + ")"), std::string::npos) << svg;
+    EXPECT_NE(md.find("(" + svg + ")"), std::string::npos) << svg;
     if (c["variant"] != "uv-nonblocking") continue;
     if (c["verdict"] == "slow") {
       EXPECT_GE(c["stalls"], 7) << c.dump();

@@ -14,7 +14,7 @@ namespace slowfast {
 
 struct ChildOptions {
   std::string stdout_file = "/dev/null";  // truncated, created 0600 if missing
-  std::string stderr_file = "/dev/null";
+  std::string stderr_file = "/dev/null";  // the same path as stdout_file: one file, in order (2>&1)
   // The child's whole environment ("K=V"); unset: this process's own.
   std::optional<std::vector<std::string>> environment;
 };
@@ -40,6 +40,8 @@ class ChildProcess {
   // Its exit status once it has exited (reaped then), nullopt while it runs. A status
   // is the exit code, or 128 + the signal that ended it, as a shell reports it.
   std::optional<int> poll();
+  // Waits for it to exit: its status.
+  int wait();
   // Waits up to `timeout` for it to exit: its status, or nullopt if it still runs.
   std::optional<int> wait(Seconds timeout);
   // SIGTERM, then up to `grace` for it to exit: its status, or nullopt if it still runs.
