@@ -2,7 +2,6 @@
 // which socket class the factory makes, whatever order they load in.
 #include "uv_nonblocking/module_loader.h"
 
-
 #include <gtest/gtest.h>
 
 #include "slowfast/temp_dir.h"
