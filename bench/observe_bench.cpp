@@ -4,13 +4,12 @@
 //   build/bin/slowfast-bench-observe --benchmark_filter=FastRun
 //     --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
 // compares watchdog:0 (off) with watchdog:100 (on, 100 ms, probes recording).
-#include <uv.h>
-
 #include <filesystem>
 #include <optional>
 
 #include <benchmark/benchmark.h>
 
+#include "slowfast/build_dir.h"
 #include "slowfast/lab_certs.h"
 #include "core/probe_recorder.h"
 #include "fetch.h"
@@ -41,13 +40,6 @@ void BM_ProbeRecording(benchmark::State& state) {
   recorder.stop();
 }
 BENCHMARK(BM_ProbeRecording);
-
-fs::path build_dir() {
-  char exe[4096];
-  size_t size = sizeof exe;
-  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the benchmark executable");
-  return fs::path(exe).parent_path().parent_path();  // build/bin/x -> build
-}
 
 // One server for the whole binary, started on first use.
 lab::ServerChild& server() {

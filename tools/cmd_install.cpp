@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "lab/requirements.h"
 #include "lab/stage_env.h"
+#include "slowfast/build_dir.h"
 #include "uv_nonblocking/module_loader.h"
 
 namespace slowfast::cli {

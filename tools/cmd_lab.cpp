@@ -2,7 +2,6 @@
 // stages as a lab. Starts its own delay server, builds each stage's environment, runs
 // every stage x runtime (the loop watched for stalls, 100 ms by default), prints the
 // table and, with --out, writes it and one waterfall SVG per cell to DIR.
-
 #include <iostream>
 #include <memory>
 
@@ -12,6 +11,7 @@
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
 #include "lab/stage_table.h"
+#include "slowfast/build_dir.h"
 #include "uv_nonblocking/module_loader.h"
 
 namespace slowfast::cli {
@@ -25,7 +25,6 @@ struct LabCommandOptions {
   double delay = 1, timeout = 30, watchdog = 100;
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
 };
-
 
 void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
   if (!done) {

@@ -1,7 +1,5 @@
 // Each `slowfast` subcommand lives in its own file and adds itself to the app here.
 #pragma once
-#include <filesystem>
-
 #include <CLI/CLI.hpp>
 
 namespace slowfast::cli {
@@ -22,7 +20,5 @@ void add_modules_command(CLI::App& app);
 void add_lab_command(CLI::App& app);
 void add_install_commands(CLI::App& app);
 
-// build/ of this executable (build/bin/slowfast): its module store is build/modules.
-std::filesystem::path build_dir();
 
 }  // namespace slowfast::cli

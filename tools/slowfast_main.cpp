@@ -2,20 +2,7 @@
 #include <exception>
 #include <iostream>
 
-#include <uv.h>
-
 #include "commands.h"
-
-namespace slowfast::cli {
-
-std::filesystem::path build_dir() {
-  char exe[4096];
-  size_t size = sizeof exe;
-  if (uv_exepath(exe, &size) != 0) throw std::runtime_error("cannot find the slowfast executable");
-  return std::filesystem::path(exe).parent_path().parent_path();  // build/bin/slowfast -> build
-}
-
-}  // namespace slowfast::cli
 
 int main(int argc, char** argv) {
   using namespace slowfast::cli;

@@ -11,8 +11,8 @@
 
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-#include <uv.h>
 
+#include "slowfast/build_dir.h"
 #include "slowfast/openssl_ptr.h"
 
 namespace slowfast {
@@ -165,10 +165,7 @@ class DirLock {
 
 fs::path default_lab_certs_dir() {
   if (const char* env = std::getenv("SLOWFAST_CERTS"); env && *env) return env;
-  char exe[4096];
-  size_t size = sizeof exe;
-  if (uv_exepath(exe, &size) != 0) return fs::current_path() / "build" / "lab-certs";
-  return fs::path(exe).parent_path().parent_path() / "lab-certs";
+  return build_dir() / "lab-certs";
 }
 
 std::string check_lab_certs(const fs::path& dir, std::chrono::hours min_validity) {

@@ -5,13 +5,13 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "slowfast/lab_certs.h"
 #include "listen_socket.h"
+#include "ready_file.h"
 #include "request_parser.h"
 #include "tls_server.h"
 #include "worker.h"
@@ -26,16 +26,6 @@ void raise_fd_limit() {
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text << "\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace
@@ -114,16 +104,11 @@ void Server::start() {
       throw;
     }
   }
-  if (!config_.ready_file.empty()) write_file_atomically(config_.ready_file, listening_line());
+  if (!config_.ready_file.empty()) write_ready_file(config_.ready_file, listening_line());
 }
 
 std::string Server::listening_line() const {
-  std::string host = config_.bind.find(':') != std::string::npos ? "[" + config_.bind + "]"
-                                                                  : config_.bind;
-  std::string line = "listening";
-  if (https_port_ >= 0) line += " https=" + host + ":" + std::to_string(https_port_);
-  if (http_port_ >= 0) line += " http=" + host + ":" + std::to_string(http_port_);
-  return line;
+  return server::listening_line(config_.bind, https_port_, http_port_);
 }
 
 void Server::run() {

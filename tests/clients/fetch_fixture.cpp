@@ -1,9 +1,8 @@
 #include "fetch_fixture.h"
 
-#include <stdlib.h>
-
 #include <fstream>
-#include <stdexcept>
+
+#include "slowfast/build_dir.h"
 
 #include "lab/stage_env.h"
 #include "lab/stage_table.h"
@@ -11,27 +10,17 @@
 namespace slowfast::testing {
 namespace fs = std::filesystem;
 
-FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()) {
-  char tmpl[] = "/tmp/slowfast-fetch-XXXXXX";
-  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-  dir_ = tmpl;
+FetchFixture::FetchFixture() : server_(std::make_unique<ServerProcess>()), dir_("slowfast-fetch") {
   // Built as the lab builds them, from labs/stageN/requirements.txt.
   for (int number : lab::stage_numbers(labs_dir())) {
     lab::Stage stage = lab::read_stage(labs_dir(), number);
-    if (!stage.is_host())
-      lab::build_environment(dir_ / stage_env(number), stage.requirements, fs::path(bin_dir()) / "../modules");
+    if (!stage.is_host()) lab::build_environment(dir_ / stage_env(number), stage.requirements, build_dir() / "modules");
   }
 }
 
 std::filesystem::path labs_dir() { return fs::path(SLOWFAST_SOURCE_DIR) / "labs"; }
 
 std::string stage_env(int stage) { return "stage" + std::to_string(stage); }
-
-FetchFixture::~FetchFixture() {
-  server_.reset();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
-}
 
 FetchRun FetchFixture::fetch(int n, const std::vector<std::string>& args,
                              const std::vector<std::string>& environment) {

@@ -11,6 +11,7 @@
 
 #include "cli_process.h"
 #include "server_process.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast::testing {
 
@@ -29,13 +30,12 @@ class FetchFixture {
   // Starts the server and makes every stage's environment but the host's, named
   // stage_env(N), in a scratch directory.
   FetchFixture();
-  ~FetchFixture();
   FetchFixture(const FetchFixture&) = delete;
   FetchFixture& operator=(const FetchFixture&) = delete;
 
   const ServerProcess& server() const { return *server_; }
   // A scratch directory, removed with the fixture.
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
   std::string env(const std::string& name) const { return (dir_ / name).string(); }
 
   // `slowfast fetch -n N ARGS --json F`, with F parsed; `environment` as run_slowfast.
@@ -44,7 +44,7 @@ class FetchFixture {
 
  private:
   std::unique_ptr<ServerProcess> server_;
-  std::filesystem::path dir_;
+  TempDir dir_;
   int runs_ = 0;
 };
 

@@ -2,10 +2,9 @@
 // which socket class the factory makes, whatever order they load in.
 #include "uv_nonblocking/module_loader.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 
+#include "slowfast/temp_dir.h"
 #include "uv_nonblocking/socket_factory.h"
 
 namespace slowfast {
@@ -13,25 +12,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh directory holding copies of the given files, removed afterwards.
-class ModuleDir {
+class ModuleDir : public TempDir {
  public:
-  explicit ModuleDir(std::initializer_list<fs::path> files) {
-    char tmpl[] = "/tmp/slowfast-modules-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    for (const fs::path& f : files) fs::copy_file(f, dir_ / f.filename());
+  explicit ModuleDir(std::initializer_list<fs::path> files) : TempDir("slowfast-modules") {
+    for (const fs::path& f : files) fs::copy_file(f, path() / f.filename());
   }
-  ~ModuleDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const fs::path& path() const { return dir_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-
- private:
-  fs::path dir_;
 };
 
 const fs::path kModules = SLOWFAST_TEST_MODULE_DIR;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch_fixture.h"
+#include "svg_bars.h"
 
 namespace slowfast::testing {
 namespace {
@@ -117,13 +118,7 @@ TEST_F(Observe, WaterfallSvgMatchesTheJsonTimeline) {
   fs::path svg = lab_->dir() / "slow.svg";
   FetchRun r = fetch("stage3", "py37", {"--waterfall", svg.string()});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.err;
-  std::string check =
-      "python3 -c \"import sys, xml.etree.ElementTree as ET; "
-      "ns='{http://www.w3.org/2000/svg}'; root=ET.parse(sys.argv[1]).getroot(); "
-      "bars=[g for g in root.iter(ns+'g') if g.get('class')=='bar']; print(len(bars)); "
-      "[print(g.get('data-page'), min(float(r.get('data-from')) for r in g.iter(ns+'rect')), "
-      "max(float(r.get('data-to')) for r in g.iter(ns+'rect'))) for g in bars]\" " + svg.string();
-  FILE* p = popen(check.c_str(), "r");
+  FILE* p = popen(svg_bars_command(svg.string()).c_str(), "r");
   ASSERT_NE(p, nullptr);
   int bars = 0;
   ASSERT_EQ(fscanf(p, "%d", &bars), 1);

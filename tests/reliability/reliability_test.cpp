@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@
 #include "cli_process.h"
 #include "fault_server.h"
 #include "server_process.h"
+#include "slowfast/build_dir.h"
+#include "slowfast/temp_dir.h"
 #include "stopwatch.h"
 
 namespace slowfast::testing {
@@ -102,16 +105,12 @@ class ReliabilityBase {
 
   static void make_scratch() {
     std::signal(SIGPIPE, SIG_IGN);  // a client that leaves costs the fault server a write, not the test
-    char tmpl[] = "/tmp/slowfast-reliability-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    scratch_ = std::make_unique<TempDir>("slowfast-reliability");
+    dir_ = scratch_->path();
     fs::create_directories(dir_ / "blocking_tls");
-    fs::copy_file(fs::path(bin_dir()) / "../modules/blocking_tls-1.0.so", dir_ / "blocking_tls/blocking_tls-1.0.so");
+    fs::copy_file(build_dir() / "modules/blocking_tls-1.0.so", dir_ / "blocking_tls/blocking_tls-1.0.so");
   }
-  static void remove_scratch() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  static void remove_scratch() { scratch_.reset(); }
 
   // `slowfast fetch` of https://127.0.0.1:port/get as `column` sees it.
   static FetchResult fetch(int port, const Column& column, std::vector<std::string> extra = {},
@@ -133,8 +132,10 @@ class ReliabilityBase {
   }
 
   static fs::path certs() { return dir_ / "certs"; }
+  static std::unique_ptr<TempDir> scratch_;  // one per suite
   static fs::path dir_;
 };
+std::unique_ptr<TempDir> ReliabilityBase::scratch_;
 fs::path ReliabilityBase::dir_;
 
 class Reliability : public ReliabilityBase, public ::testing::TestWithParam<std::tuple<Case, Column>> {

@@ -1,12 +1,13 @@
 // Clients nobody here wrote: curl, and Python's standard ssl + http.client, over both
 // listeners, verifying the server against the lab CA.
-#include <cstdio>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
 #include "slowfast/lab_certs.h"
+#include "slowfast/temp_dir.h"
 #include "server_process.h"
+#include "shell.h"
 
 namespace slowfast::testing {
 namespace {
@@ -17,15 +18,8 @@ struct Output {
 };
 
 Output run(const std::string& command) {
-  Output out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.text.append(buf, n);
-  int status = pclose(p);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  ShellResult r = run_shell(command);
+  return {r.exit_code, r.output};
 }
 
 bool have(const char* tool) { return run(std::string("command -v ") + tool).exit_code == 0; }
@@ -63,12 +57,10 @@ TEST_F(Interop, CurlNegotiatesTls12And13WithAlpnHttp11) {
 
 TEST_F(Interop, CurlRejectsTheServerWithAnotherCa) {
   if (!have("curl")) GTEST_SKIP() << "curl not installed";
-  char tmpl[] = "/tmp/slowfast-otherca-XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  ensure_lab_certs(tmpl);
-  Output o = run("curl -sS --max-time 10 --cacert " + std::string(tmpl) + "/ca.pem '" +
+  TempDir other_ca("slowfast-otherca");
+  ensure_lab_certs(other_ca.path());
+  Output o = run("curl -sS --max-time 10 --cacert " + (other_ca / "ca.pem").string() + " '" +
                  server.https_url("/get") + "'");
-  std::filesystem::remove_all(tmpl);
   EXPECT_EQ(o.exit_code, 60) << o.text;  // curl: peer certificate cannot be authenticated
 }
 
@@ -85,14 +77,9 @@ TEST_F(Interop, PythonSslAndHttpClient) {
       "        body = json.loads(r.read())\n"
       "        assert r.status == 200 and body['args']['page'] == str(page), body\n"
       "    print('ok', type(conn).__name__)\n";
-  std::string path = "/tmp/slowfast-interop-" + std::to_string(getpid()) + ".py";
-  FILE* f = fopen(path.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  fputs(script.c_str(), f);
-  fclose(f);
-  Output o = run("python3 " + path + " " + lab_ca_file() + " " +
+  TempDir dir("slowfast-interop");
+  Output o = run("python3 " + dir.write("client.py", script).string() + " " + lab_ca_file() + " " +
                  std::to_string(server.https_port()) + " " + std::to_string(server.http_port()));
-  std::remove(path.c_str());
   EXPECT_EQ(o.exit_code, 0) << o.text;
   EXPECT_NE(o.text.find("ok HTTPSConnection"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("ok HTTPConnection"), std::string::npos) << o.text;

@@ -3,24 +3,18 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 
+#include "slowfast/files.h"
 #include "slowfast/lab_certs.h"
 #include "slowfast/openssl_ptr.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast {
 namespace {
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 X509Ptr load_cert(const fs::path& p) {
   BioPtr bio(BIO_new_file(p.c_str(), "r"));
@@ -29,13 +23,8 @@ X509Ptr load_cert(const fs::path& p) {
 
 class LabCerts : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/slowfast-certs-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  TempDir temp_{"slowfast-certs"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(LabCerts, ServerCertificateChainsToTheLabCaWithTheRightNames) {
@@ -77,12 +66,12 @@ TEST_F(LabCerts, KeysAreReadableByTheOwnerOnly) {
 
 TEST_F(LabCerts, AValidSetIsReusedAndAMissingFileRegeneratesIt) {
   ensure_lab_certs(dir_);
-  std::string ca = slurp(dir_ / "ca.pem");
+  std::string ca = read_file(dir_ / "ca.pem");
   EXPECT_EQ(ensure_lab_certs(dir_), CertsStatus::kReused);
-  EXPECT_EQ(slurp(dir_ / "ca.pem"), ca);
+  EXPECT_EQ(read_file(dir_ / "ca.pem"), ca);
   fs::remove(dir_ / "server.key");
   EXPECT_EQ(ensure_lab_certs(dir_), CertsStatus::kCreated);
-  EXPECT_NE(slurp(dir_ / "ca.pem"), ca);
+  EXPECT_NE(read_file(dir_ / "ca.pem"), ca);
   EXPECT_EQ(check_lab_certs(dir_), "");
 }
 

@@ -13,6 +13,7 @@
 #include "lab/requirements.h"
 #include "lab/stage_env.h"
 #include "lab/stage_table.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast::lab {
 namespace {
@@ -20,23 +21,15 @@ namespace fs = std::filesystem;
 
 const fs::path kLabs = fs::path(SLOWFAST_SOURCE_DIR) / "labs";
 
-class TempDir : public ::testing::Test {
+class InTempDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/slowfast-lab-unit-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-  fs::path dir_;
+  fs::path write(const std::string& name, const std::string& text) { return temp_.write(name, text); }
+  TempDir temp_{"slowfast-lab-unit"};
+  const fs::path dir_ = temp_.path();
 };
 
-using Requirements = TempDir;
-using Environment = TempDir;
+using Requirements = InTempDir;
+using Environment = InTempDir;
 
 TEST_F(Requirements, PinnedLinesCommentsAndBlanks) {
   auto reqs = read_requirements(write("r.txt", "# stage 3\n\nblocking_tls==1.0\n  coop_shim == 1.2  # shim\n"));
@@ -75,7 +68,7 @@ TEST_F(Requirements, RuntimeMarkersSayWhichRuntimeALineIsFor) {
   }
 }
 
-using StageFiles = TempDir;
+using StageFiles = InTempDir;
 
 TEST_F(StageFiles, StagesAreTheStageDirectoriesInOrder) {
   for (const char* d : {"stage10", "stage2", "stage0", "stagex", "notes"}) fs::create_directories(dir_ / d);

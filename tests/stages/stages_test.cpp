@@ -2,11 +2,9 @@
 // at delay 0.2 s, N = 8, one test per stage (named .../stageN, so CTest labels it
 // stageN for `make check-stageN`). What each must show is labs/stageN/expected.txt,
 // read with the lab's own reader: the story's table is written there and only there.
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +16,10 @@
 #include "lab/stage_env.h"
 #include "lab/stage_table.h"
 #include "server_process.h"
+#include "shell.h"
+#include "slowfast/build_dir.h"
+#include "slowfast/files.h"
+#include "slowfast/temp_dir.h"
 
 namespace slowfast::testing {
 namespace {
@@ -52,19 +54,12 @@ std::vector<int> stages_with_an_environment() {
 
 class Lab : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/slowfast-stages-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    fs::create_directories(dir_ / "host-empty");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "host-empty"); }
 
   // A module directory holding stage `number`'s environment, built as the lab builds it.
   fs::path environment_of(int number) {
     fs::path env = dir_ / ("env-stage" + std::to_string(number));
-    lab::build_environment(env, lab::read_stage(kLabs, number).requirements,
-                           fs::path(bin_dir()).parent_path() / "modules");
+    lab::build_environment(env, lab::read_stage(kLabs, number).requirements, build_dir() / "modules");
     return env;
   }
 
@@ -72,15 +67,9 @@ class Lab : public ::testing::Test {
   LabRun lab(const std::string& args, const fs::path& host) {
     fs::path out = dir_ / "out";
     fs::remove_all(out);
-    std::string cmd = "SLOWFAST_PATH=" + host.string() + " " + bin_dir() + "/slowfast lab -n " +
-                      std::to_string(kN) + " --delay 0.2 --out " + out.string() + " " + args + " 2>&1";
-    LabRun run;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) run.output.append(buf, n);
-    int status = pclose(p);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ShellResult shell = run_shell("SLOWFAST_PATH=" + host.string() + " " + bin_dir() + "/slowfast lab -n " +
+                                  std::to_string(kN) + " --delay 0.2 --out " + out.string() + " " + args);
+    LabRun run{shell.exit_code, shell.output, {}};
     std::ifstream in(out / "stages.json");
     if (in) run.stages = json::parse(in);
     return run;
@@ -102,14 +91,13 @@ class Lab : public ::testing::Test {
   void expect_every_cell_as_expected(const LabRun& run) {
     EXPECT_TRUE(fs::exists(dir_ / "out" / "stages.md"));
     EXPECT_TRUE(fs::exists(dir_ / "out" / "environment.md"));
-    std::stringstream md;
-    md << std::ifstream(dir_ / "out" / "stages.md").rdbuf();
+    const std::string md = read_file(dir_ / "out" / "stages.md");
     for (const json& c : run.stages["cells"]) {
       EXPECT_EQ(c["valid"], kN) << c.dump();
       EXPECT_EQ(c["verdict"], c["expected"]) << c.dump();
       std::string svg = c["waterfall"];
       EXPECT_TRUE(fs::exists(dir_ / "out" / svg)) << svg;
-      EXPECT_NE(md.str().find("(" + svg + ")"), std::string::npos) << svg;
+      EXPECT_NE(md.find("(" + svg + ")"), std::string::npos) << svg;
       if (c["variant"] != "uv-nonblocking") continue;
       if (c["verdict"] == "slow") {
         EXPECT_GE(c["stalls"], kN - 1) << c.dump();
@@ -120,7 +108,8 @@ class Lab : public ::testing::Test {
     EXPECT_NE(run.output.find("Loop stalls (watchdog"), std::string::npos) << run.output;
   }
 
-  fs::path dir_;
+  TempDir temp_{"slowfast-stages"};
+  const fs::path dir_ = temp_.path();
 };
 
 std::string stage_name(const ::testing::TestParamInfo<int>& info) { return "stage" + std::to_string(info.param); }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "spawned_server.h"
+
 namespace slowfast::testing {
 
 class ServerProcess {
@@ -18,9 +20,9 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  int https_port() const { return https_port_; }
-  int http_port() const { return http_port_; }
-  pid_t pid() const { return pid_; }
+  int https_port() const { return server_.https_port(); }
+  int http_port() const { return server_.http_port(); }
+  pid_t pid() const { return server_.process().pid(); }
   std::string https_url(const std::string& path) const;
   std::string http_url(const std::string& path) const;
 
@@ -30,10 +32,7 @@ class ServerProcess {
   std::string stderr_text() const;
 
  private:
-  pid_t pid_ = -1;
-  int https_port_ = -1;
-  int http_port_ = -1;
-  std::string dir_;  // temporary directory: ready file, stderr log
+  server::SpawnedServer server_;
 };
 
 // build/bin, found from the test binary's own location (tests are in build/bin too).

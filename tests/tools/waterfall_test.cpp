@@ -1,10 +1,11 @@
 // The waterfall's phases, text and SVG, from hand-made timelines.
 #include <cstdio>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "observe/waterfall.h"
+#include "slowfast/temp_dir.h"
+#include "svg_bars.h"
 
 namespace slowfast {
 namespace {
@@ -75,16 +76,8 @@ TEST(Waterfall, SvgIsWellFormedWithOneBarPerRequestMatchingTheTimeline) {
   std::string svg = render_waterfall_svg(r, waterfall_caption(r, "stage 2 <test>"));
   EXPECT_NE(svg.find("stage 2 &lt;test&gt;"), std::string::npos);
   // Checked with a parser nobody here wrote: Python's xml.etree.
-  std::string path = "/tmp/slowfast-waterfall-" + std::to_string(getpid()) + ".svg";
-  std::ofstream(path) << svg;
-  std::string check =
-      "python3 -c \"import sys, xml.etree.ElementTree as ET; "
-      "ns='{http://www.w3.org/2000/svg}'; root=ET.parse(sys.argv[1]).getroot(); "
-      "bars=[g for g in root.iter(ns+'g') if g.get('class')=='bar']; "
-      "print(len(bars)); "
-      "[print(g.get('data-page'), min(float(r.get('data-from')) for r in g.iter(ns+'rect')), "
-      "max(float(r.get('data-to')) for r in g.iter(ns+'rect'))) for g in bars]\" " + path;
-  FILE* p = popen(check.c_str(), "r");
+  TempDir dir("slowfast-waterfall");
+  FILE* p = popen(testing::svg_bars_command(dir.write("waterfall.svg", svg).string()).c_str(), "r");
   ASSERT_NE(p, nullptr);
   int bars = 0;
   ASSERT_EQ(fscanf(p, "%d", &bars), 1);
@@ -97,7 +90,6 @@ TEST(Waterfall, SvgIsWellFormedWithOneBarPerRequestMatchingTheTimeline) {
     EXPECT_NEAR(to, *r.requests[page].t.done, 1e-6);
   }
   EXPECT_EQ(pclose(p), 0);
-  std::remove(path.c_str());
 }
 
 // Stage 2's shape: page 1 connected at once, but page 0's blocking recv held the loop

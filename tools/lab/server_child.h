@@ -2,10 +2,9 @@
 // free loopback ports, stopped when this object goes - and also when the lab is
 // interrupted (Ctrl-C) or dies (the child gets SIGTERM through PR_SET_PDEATHSIG).
 #pragma once
-#include <sys/types.h>
-
 #include <filesystem>
-#include <string>
+
+#include "spawned_server.h"
 
 namespace slowfast::lab {
 
@@ -17,14 +16,11 @@ class ServerChild {
   ServerChild(const ServerChild&) = delete;
   ServerChild& operator=(const ServerChild&) = delete;
 
-  int https_port() const { return https_port_; }
-  int http_port() const { return http_port_; }
+  int https_port() const { return server_.https_port(); }
+  int http_port() const { return server_.http_port(); }
 
  private:
-  pid_t pid_ = -1;
-  int https_port_ = -1;
-  int http_port_ = -1;
-  std::filesystem::path dir_;
+  server::SpawnedServer server_;
 };
 
 }  // namespace slowfast::lab
