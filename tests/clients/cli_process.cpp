@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "server_process.h"
@@ -14,13 +15,21 @@ extern char** environ;
 namespace slowfast::testing {
 namespace {
 
+// The runtimes' sites of a test's child: none, unless the test gives SLOWFAST_SITE. A
+// machine's own installs (/usr/local/lib/slowfast) must not change what a test sees.
+constexpr const char* kNoSite = "SLOWFAST_SITE=/nonexistent/slowfast-test-site";
+
 std::vector<std::string> child_env(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
-    if (kv.rfind("SLOWFAST_PATH=", 0) == 0 || kv.rfind("UV_THREADPOOL_SIZE=", 0) == 0) continue;
+    if (kv.rfind("SLOWFAST_PATH=", 0) == 0 || kv.rfind("SLOWFAST_SITE=", 0) == 0 ||
+        kv.rfind("UV_THREADPOOL_SIZE=", 0) == 0)
+      continue;
     env.push_back(kv);
   }
+  bool site_given = std::any_of(extra.begin(), extra.end(), [](const std::string& kv) { return kv.rfind("SLOWFAST_SITE=", 0) == 0; });
+  if (!site_given) env.push_back(kNoSite);
   env.insert(env.end(), extra.begin(), extra.end());
   return env;
 }

@@ -263,5 +263,34 @@ TEST_F(Clients, ModulesCommandSaysWhatIsInstalledAndWhatItChanges) {
   EXPECT_NE(none.out.find("NativeTlsSocket (built-in)"), std::string::npos) << none.out;
 }
 
+// The story's laptop made with `slowfast install`: every command - modules, fetch -
+// reads each runtime's own site by default, so py27 finds blocking_tls and py37 nothing.
+TEST_F(Clients, InstallFillsEachRuntimesSiteAndEveryCommandReadsIt) {
+  const std::string site = "SLOWFAST_SITE=" + (lab_->dir() / "site").string();
+  CliResult in = run_slowfast({"install", "-r", (labs_dir() / "stage0" / "laptop.txt").string()}, {site});
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  EXPECT_NE(in.out.find("py27: blocking_tls-1.0 -> "), std::string::npos) << in.out;
+  EXPECT_NE(in.out.find("py37: no modules -> "), std::string::npos) << in.out;
+
+  CliResult listed = run_slowfast({"modules", "--runtime", "py27"}, {site});
+  EXPECT_NE(listed.out.find("blocking_tls 1.0"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("(the py27 site, "), std::string::npos) << listed.out;
+  Fetch py27 = fetch({"--url", delay_url(), "--runtime", "py27", "--socket-class"}, {site});
+  Fetch py37 = fetch({"--url", delay_url(), "--runtime", "py37", "--socket-class"}, {site});
+  expect_every_page_valid(py27);
+  expect_every_page_valid(py37);
+  EXPECT_EQ(py27.j["requests"][0]["socket_class"], "BlockingTlsSocket");
+  EXPECT_EQ(py37.j["requests"][0]["socket_class"], "NativeTlsSocket");
+  expect_slow(py27);
+  expect_fast(py37);
+  // SLOWFAST_PATH, like PYTHONPATH, comes before the sites.
+  Fetch path = fetch({"--url", delay_url(), "--runtime", "py27", "--socket-class"}, {site, "SLOWFAST_PATH="});
+  EXPECT_EQ(path.j["requests"][0]["socket_class"], "NativeTlsSocket");
+
+  ASSERT_EQ(run_slowfast({"uninstall"}, {site}).exit_code, 0);
+  CliResult gone = run_slowfast({"modules", "--runtime", "py27"}, {site});
+  EXPECT_NE(gone.out.find("no modules installed"), std::string::npos) << gone.out;
+}
+
 }  // namespace
 }  // namespace slowfast::testing
