@@ -22,7 +22,8 @@ class BlockingTlsSocket : public TlsSocket {
 
  private:
   // urllib3's util.wait as this process has it: blocking_tls::wait_for_socket, or the
-  // wait a module patched in.
+  // wait a module patched in. A patched wait can suspend these methods only because
+  // they are coroutines that co_await it: C++ cannot make poll() yield from outside.
   WaitForSocket util_wait_;
 };
 
