@@ -38,7 +38,6 @@ Task<tls::Step> TlsSocket::drive(const probe::Site& site, WaitForSocket wait, Op
     // A named awaiter: gcc 12 destroyed the Task inside a temporary one twice.
     WaitInsideProbe waiting{wait(on_, *s.want), scope, site};
     co_await waiting;
-
   }
 }
 

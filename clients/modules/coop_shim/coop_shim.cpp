@@ -20,7 +20,9 @@ Task<std::size_t> CoopShim::send(std::span<const char> data) { return drive_send
 Task<std::string> CoopShim::recv(std::size_t n) { return drive_recv(n, kRecv, &wait_on_loop); }
 
 #if SLOWFAST_COOP_SHIM_RECV_INTO
-Task<std::size_t> CoopShim::recv_into(std::span<char> buffer) { return drive_recv_into(buffer, kRecvInto, &wait_on_loop); }
+Task<std::size_t> CoopShim::recv_into(std::span<char> buffer) {
+  return drive_recv_into(buffer, kRecvInto, &wait_on_loop);
+}
 #endif
 
 Task<void> CoopShim::shutdown() { return drive_shutdown(kShutdown, &wait_on_loop); }
