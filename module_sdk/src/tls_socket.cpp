@@ -35,7 +35,8 @@ Task<tls::Step> TlsSocket::drive(const probe::Site& site, WaitForSocket wait, Op
   for (;;) {
     tls::Step s = op();
     if (!s.want) co_return s;
-    // A named awaiter: gcc 12 destroyed the Task inside a temporary one twice.
+    // A named awaiter: with a temporary one, gcc 12 builds crashed in ~Task after a
+    // real suspension.
     WaitInsideProbe waiting{wait(on_, *s.want), scope, site};
     co_await waiting;
   }
