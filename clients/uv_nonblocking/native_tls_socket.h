@@ -1,13 +1,13 @@
 // NativeTlsSocket: the built-in TLS socket (Python's stdlib ssl under gevent). On
-// "want read/write" it awaits readiness from the loop, so other requests run meanwhile.
+// "want read/write" it waits through the loop, so other requests run meanwhile.
 #pragma once
-#include "slowfast/module/socket_registry.h"
+#include "slowfast/module/tls_socket.h"
 
 namespace slowfast {
 
-class NativeTlsSocket final : public Socket {
+class NativeTlsSocket final : public TlsSocket {
  public:
-  explicit NativeTlsSocket(SocketArgs&& args);
+  explicit NativeTlsSocket(SocketArgs&& args) : TlsSocket(std::move(args.ssl), args.on) {}
   static std::unique_ptr<Socket> make(SocketArgs&& args);
 
   const char* class_name() const override { return "NativeTlsSocket"; }
@@ -16,10 +16,6 @@ class NativeTlsSocket final : public Socket {
   Task<std::string> recv(std::size_t n) override;
   Task<std::size_t> recv_into(std::span<char> buffer) override;
   Task<void> shutdown() override;
-
- private:
-  module::SslPtr ssl_;
-  IoWait& io_;
 };
 
 }  // namespace slowfast

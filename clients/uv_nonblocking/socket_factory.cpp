@@ -23,6 +23,11 @@ void SocketFactory::patch(const char* target_class, const char* class_name, Sock
   patches_[target_class] = Entry{class_name, make, installing_};
 }
 
+void SocketFactory::patch_wait(WaitForSocket wait) {
+  patched_wait_ = wait;
+  wait_source_ = installing_;
+}
+
 std::vector<SocketFactory::Entry> SocketFactory::chain() const {
   std::vector<Entry> out{base_};
   // Bounded: a patch cycle (A -> B -> A) must not hang the factory.
@@ -35,6 +40,7 @@ std::vector<SocketFactory::Entry> SocketFactory::chain() const {
 }
 
 std::unique_ptr<Socket> SocketFactory::make_tls(SocketArgs&& args) const {
+  args.patched_wait = patched_wait_;
   return chain().back().make(std::move(args));
 }
 
@@ -49,6 +55,7 @@ std::string SocketFactory::describe_tls() const {
   std::string s = c.back().class_name + " (" + c.back().source;
   for (size_t i = c.size() - 1; i > 0; --i)
     s += ", patches " + c[i - 1].class_name + " from " + c[i - 1].source;
+  if (patched_wait_) s += ", wait from " + wait_source_;
   return s + ")";
 }
 

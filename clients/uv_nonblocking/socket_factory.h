@@ -1,7 +1,8 @@
 // SocketFactory: decides which class carries each connection. Built-in: NativeTlsSocket
 // for https, PlainSocket for http. Installed modules change it through SocketRegistry:
 // blocking_tls injects BlockingTlsSocket, coop_shim patches BlockingTlsSocket with
-// CoopShim. Patches are resolved when a socket is made, so load order does not matter.
+// CoopShim; a module may also patch the wait urllib3's sockets call. Patches are
+// resolved when a socket is made, so load order does not matter.
 #pragma once
 #include <map>
 #include <string>
@@ -26,13 +27,15 @@ class SocketFactory final : public SocketRegistry {
   // The class make_tls makes, e.g. "CoopShim".
   std::string tls_class() const;
   // How it came to be, e.g. "CoopShim (coop_shim 1.2, patches BlockingTlsSocket from
-  // blocking_tls 1.0)" or "NativeTlsSocket (built-in)".
+  // blocking_tls 1.0)" or "NativeTlsSocket (built-in)"; a patched wait adds ", wait
+  // from patch_select 1.0".
   std::string describe_tls() const;
   const ModuleSet& modules() const { return set_; }
   std::vector<std::string> module_ids() const;
 
   void inject(const char* class_name, SocketMaker make) override;
   void patch(const char* target_class, const char* class_name, SocketMaker make) override;
+  void patch_wait(WaitForSocket wait) override;
 
  private:
   struct Entry {
@@ -46,6 +49,8 @@ class SocketFactory final : public SocketRegistry {
   std::string installing_ = "built-in";
   Entry base_;
   std::map<std::string, Entry> patches_;  // target class -> replacement
+  WaitForSocket patched_wait_ = nullptr;
+  std::string wait_source_;  // who patched it: "patch_select 1.0"
 };
 
 }  // namespace slowfast

@@ -32,8 +32,8 @@ struct RunContext {
 
 std::unique_ptr<Socket> open_socket(const RunContext& run, TcpConnection& conn, std::uint64_t deadline_ns) {
   if (!run.tls) return run.factory.make_plain(conn.fd(), conn.io());
-  SocketArgs args{module::SslPtr(new_client_ssl(run.tls, conn.fd(), run.spec.url.host).release()), conn.fd(), &conn.io(),
-                  run.spec.timeout_s, deadline_ns, interrupt_fd()};
+  SocketArgs args{module::SslPtr(new_client_ssl(run.tls, conn.fd(), run.spec.url.host).release()),
+                  WaitTarget{conn.fd(), &conn.io(), run.spec.timeout_s, deadline_ns, interrupt_fd()}};
   return run.factory.make_tls(std::move(args));
 }
 

@@ -1,8 +1,11 @@
 #include "slowfast/module/tls_io.h"
 
+#include "slowfast/module/probe.h"
+
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>

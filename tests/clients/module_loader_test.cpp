@@ -23,6 +23,7 @@ const fs::path kModules = SLOWFAST_TEST_MODULE_DIR;
 const fs::path kBlockingTls = kModules / "blocking_tls-1.0.so";
 const fs::path kShim12 = kModules / "coop_shim-1.2.so";
 const fs::path kShim13 = kModules / "coop_shim-1.3.so";
+const fs::path kPatchSelect = fs::path(SLOWFAST_TEST_PATCH_SELECT_DIR) / "patch_select-1.0.so";
 
 std::string load_error(const std::vector<fs::path>& path) {
   try {
@@ -96,6 +97,14 @@ TEST(SocketFactory, PatchesApplyWhateverTheLoadOrder) {
   SocketFactory factory(load_module_path({shim.path(), base.path()}));
   EXPECT_EQ(factory.describe_tls(), "CoopShim (coop_shim 1.2, patches BlockingTlsSocket from blocking_tls 1.0)");
   EXPECT_EQ(factory.module_ids(), (std::vector<std::string>{"coop_shim-1.2", "blocking_tls-1.0"}));
+}
+
+// Patching the wait changes no class: BlockingTlsSocket stays, only its wait differs.
+TEST(SocketFactory, APatchedWaitKeepsTheClassAndSaysWhereTheWaitComesFrom) {
+  ModuleDir dir({kBlockingTls, kPatchSelect});
+  SocketFactory factory(load_module_path({dir.path()}));
+  EXPECT_EQ(factory.tls_class(), "BlockingTlsSocket");
+  EXPECT_EQ(factory.describe_tls(), "BlockingTlsSocket (blocking_tls 1.0, wait from patch_select 1.0)");
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 // BlockingTlsSocket (module blocking_tls 1.0): pyOpenSSL + urllib3's WrappedSocket.
-// The SSL is non-blocking, but on "want read/write" every method calls poll() on its
-// own fd with the request timeout - urllib3's wait_for_read -> select.poll(), a real
-// system call nobody patched. The loop thread, and every other request, stops there.
+// The SSL is non-blocking, but on "want read/write" every method calls urllib3's
+// wait_for_read / wait_for_write (util_wait.h) - by default select.poll() on its own
+// fd with the request timeout, a real system call. The loop thread, and every other
+// request, stops there - unless a module patched that wait (SocketRegistry::patch_wait).
 #pragma once
-#include "slowfast/module/socket_registry.h"
-#include "slowfast/module/tls_io.h"
+#include "slowfast/module/tls_socket.h"
 
 namespace slowfast {
 
-class BlockingTlsSocket : public Socket {
+class BlockingTlsSocket : public TlsSocket {
  public:
   explicit BlockingTlsSocket(SocketArgs&& args);
   static std::unique_ptr<Socket> make(SocketArgs&& args);
@@ -20,22 +20,11 @@ class BlockingTlsSocket : public Socket {
   Task<std::size_t> recv_into(std::span<char> buffer) override;
   Task<void> shutdown() override;
 
- protected:
-  SSL* ssl() const { return ssl_.get(); }
-
  private:
-  // Blocks the calling thread until the fd is ready; throws RequestFailure after the
-  // timeout or at the deadline.
-  void wait_blocking(Want want) const;
-  // Repeats `step` until it needs no wait, blocking in between; timed as `site`.
-  template <typename Step>
-  tls::Step until_done(const probe::Site& site, Step step) const;
-
-  module::SslPtr ssl_;
-  int fd_;
-  double timeout_s_;
-  std::uint64_t deadline_ns_;
-  int interrupt_fd_;
+  // urllib3's util.wait as this process has it: blocking_tls::wait_for_socket, or the
+  // wait a module patched in. A patched wait can suspend these methods only because
+  // they are coroutines that co_await it: C++ cannot make poll() yield from outside.
+  WaitForSocket util_wait_;
 };
 
 }  // namespace slowfast

@@ -10,50 +10,21 @@ constexpr probe::Site kRecv{"coop_shim", "CoopShim::recv"};
 constexpr probe::Site kShutdown{"coop_shim", "CoopShim::shutdown"};
 }  // namespace
 
-std::unique_ptr<Socket> CoopShim::make(SocketArgs&& args) {
-  IoWait& io = *args.io;
-  return std::make_unique<CoopShim>(std::move(args), io);
-}
+std::unique_ptr<Socket> CoopShim::make(SocketArgs&& args) { return std::make_unique<CoopShim>(std::move(args)); }
 
-// Each step is timed on its own (tls::timed); the waits in between are the loop's.
-Task<void> CoopShim::handshake() {
-  for (tls::Step s; (s = tls::timed(kHandshake, [&] { return tls::handshake(ssl()); })).want;)
-    co_await io_.ready(*s.want);
-}
+// Every method: on WANT_* wait through the loop (gevent's hub), so others run meanwhile.
+Task<void> CoopShim::handshake() { return drive_handshake(kHandshake, &wait_on_loop); }
 
-Task<std::size_t> CoopShim::send(std::span<const char> data) {
-  for (;;) {
-    tls::Step s = tls::timed(kSend, [&] { return tls::write(ssl(), data); });
-    if (!s.want) co_return s.n;
-    co_await io_.ready(*s.want);
-  }
-}
+Task<std::size_t> CoopShim::send(std::span<const char> data) { return drive_send(data, kSend, &wait_on_loop); }
 
-Task<std::string> CoopShim::recv(std::size_t n) {
-  std::string buffer(n, '\0');
-  for (;;) {
-    tls::Step s = tls::timed(kRecv, [&] { return tls::read(ssl(), buffer); });
-    if (!s.want) {
-      buffer.resize(s.n);
-      co_return buffer;
-    }
-    co_await io_.ready(*s.want);
-  }
-}
+Task<std::string> CoopShim::recv(std::size_t n) { return drive_recv(n, kRecv, &wait_on_loop); }
 
 #if SLOWFAST_COOP_SHIM_RECV_INTO
 Task<std::size_t> CoopShim::recv_into(std::span<char> buffer) {
-  for (;;) {
-    tls::Step s = tls::timed(kRecvInto, [&] { return tls::read(ssl(), buffer); });
-    if (!s.want) co_return s.n;
-    co_await io_.ready(*s.want);
-  }
+  return drive_recv_into(buffer, kRecvInto, &wait_on_loop);
 }
 #endif
 
-Task<void> CoopShim::shutdown() {
-  for (tls::Step s; (s = tls::timed(kShutdown, [&] { return tls::shutdown(ssl()); })).want;)
-    co_await io_.ready(*s.want);
-}
+Task<void> CoopShim::shutdown() { return drive_shutdown(kShutdown, &wait_on_loop); }
 
 }  // namespace slowfast

@@ -1,6 +1,7 @@
 // IoWait: the loop's side of a connection - "suspend me until this fd is readable or
-// writable" (gevent's wait_read/wait_write). Sockets that cooperate await it; a
-// socket that blocks (BlockingTlsSocket) ignores it and calls poll() itself.
+// writable" (gevent's wait_read/wait_write). Sockets that cooperate await it (through
+// wait_on_loop, wait.h); a socket that blocks (BlockingTlsSocket) calls poll() itself
+// unless a module patched its wait.
 // Virtual so that modules, built apart, reach the host's loop through it.
 #pragma once
 #include <coroutine>

@@ -12,7 +12,8 @@
 // of the module ABI.
 //
 // A probe never spans a co_await: the stack is the thread's, and a suspended coroutine
-// leaves the thread. Put the Scope around the synchronous step between two waits.
+// leaves the thread. Put the Scope around the synchronous step between two waits, or
+// close it when a wait really suspends, as TlsSocket does (tls_socket.cpp).
 #pragma once
 #include <atomic>
 #include <cstdint>

@@ -4,22 +4,19 @@
 #include <cstdint>
 #include <memory>
 
-#include "slowfast/module/ssl_ptr.h"
-#include "slowfast/module/io_wait.h"
 #include "slowfast/module/socket.h"
+#include "slowfast/module/ssl_ptr.h"
+#include "slowfast/module/wait.h"
 
 namespace slowfast {
 
 // Everything a TLS socket class needs for one connection.
 struct SocketArgs {
-  module::SslPtr ssl;           // client-mode SSL bound to fd, verification set up
-  int fd = -1;            // the connection's socket (owned by the connection)
-  IoWait* io = nullptr;   // cooperative readiness waits on fd, through the loop
-  double timeout_s = 30;  // bound of each wait
-  std::uint64_t deadline_ns = 0;  // bound of them all (uv_hrtime() clock); 0 = none
-  // Readable once SIGINT/SIGTERM arrived (core/interrupt.h); -1 = none. A socket that
-  // blocks in its own poll() watches it too, as Python's KeyboardInterrupt ends a poll.
-  int interrupt_fd = -1;
+  module::SslPtr ssl;  // client-mode SSL bound to on.fd, verification set up
+  WaitTarget on;       // the fd and the bounds of every wait on it
+  // The wait a module put in place of urllib3's wait_for_read / wait_for_write
+  // (SocketRegistry::patch_wait); null: nobody did, BlockingTlsSocket polls its fd.
+  WaitForSocket patched_wait = nullptr;
 };
 
 using SocketMaker = std::unique_ptr<Socket> (*)(SocketArgs&& args);
@@ -32,6 +29,10 @@ class SocketRegistry {
   // Wherever `target_class` would be made, make `class_name` instead (gevent_openssl
   // monkey-patching pyOpenSSL's Connection). No effect while nothing makes the target.
   virtual void patch(const char* target_class, const char* class_name, SocketMaker make) = 0;
+  // Every socket made from now on that waits the urllib3 way calls `wait` instead of
+  // polling its own fd (grequests' monkey.patch_all(select=True) turning select.poll
+  // cooperative). Sockets that already wait on the loop are not touched.
+  virtual void patch_wait(WaitForSocket wait) = 0;
 
  protected:
   ~SocketRegistry() = default;

@@ -1,10 +1,10 @@
 // Task<T>: a lazily started C++20 coroutine that one other coroutine awaits (the
 // C++ stand-in for a gevent greenlet). An exception escaping the body is rethrown to the awaiter.
 // Awaiting runs the task inline; if it finishes without suspending (every call of
-// BlockingTlsSocket does), the awaiter simply carries on - no resume, no new stack
-// frame - so long loops of such calls cannot overflow the stack, even in -O0 builds
-// where symmetric transfer is not a tail call. A task that suspends is resumed later
-// by the loop and then resumes its awaiter.
+// BlockingTlsSocket does while its wait is the blocking poll()), the awaiter simply
+// carries on - no resume, no new stack frame - so long loops of such calls cannot
+// overflow the stack, even in -O0 builds where symmetric transfer is not a tail call.
+// A task that suspends is resumed later by the loop and then resumes its awaiter.
 // A top-level task is start()ed once and must stay alive until done().
 #pragma once
 #include <coroutine>

@@ -1,6 +1,5 @@
-// One non-blocking OpenSSL step and what it needs next. Every TLS socket class (the
-// built-in one and the modules') shares these; they differ only in HOW they wait
-// when a step says "want read" or "want write" - which is the whole story.
+// One non-blocking OpenSSL step on a borrowed SSL and what it needs next: the steps
+// under tls::Connection (tls_connection.h) and the blocking client's own loop.
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -8,7 +7,6 @@
 
 #include <openssl/ssl.h>
 
-#include "slowfast/module/probe.h"
 #include "slowfast/module/io_wait.h"
 
 namespace slowfast::tls {
@@ -25,13 +23,5 @@ Step handshake(SSL* ssl);
 Step write(SSL* ssl, std::span<const char> data);
 Step read(SSL* ssl, std::span<char> buffer);  // n == 0 and no want: the peer closed
 Step shutdown(SSL* ssl);
-
-// One step, timed as the socket method `site` that takes it. Cooperative sockets time
-// each step, not the whole method: a probe never spans a co_await (slowfast/module/probe.h).
-template <typename F>
-Step timed(const probe::Site& site, F step) {
-  probe::Scope scope(site);
-  return step();
-}
 
 }  // namespace slowfast::tls
