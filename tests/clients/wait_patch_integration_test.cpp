@@ -24,7 +24,7 @@ class WaitPatch : public ::testing::TestWithParam<const char*> {
     lab_ = std::make_unique<FetchFixture>();
     fs::path env = lab_->env("patched_wait");
     fs::create_directories(env);
-    fs::copy_file(fs::path(lab_->env("blocking_tls")) / "blocking_tls-1.0.so", env / "blocking_tls-1.0.so");
+    fs::copy_file(fs::path(lab_->env(stage_env(2))) / "blocking_tls-1.0.so", env / "blocking_tls-1.0.so");
     fs::copy_file(fs::path(SLOWFAST_TEST_PATCH_SELECT_DIR) / "patch_select-1.0.so", env / "patch_select-1.0.so");
   }
   static void TearDownTestSuite() { lab_.reset(); }
@@ -34,6 +34,8 @@ class WaitPatch : public ::testing::TestWithParam<const char*> {
 std::unique_ptr<FetchFixture> WaitPatch::lab_;
 
 TEST_P(WaitPatch, BlockingTlsWithTheLoopsWaitRunsConcurrently) {
+  // A failed SetUpTestSuite would only skip the test: it must fail it.
+  ASSERT_TRUE(fs::exists(fs::path(lab_->env("patched_wait")) / "patch_select-1.0.so")) << "set-up failed";
   FetchRun r = lab_->fetch(kN, {"--url", lab_->server().https_url("/delay/1"), "--modules", lab_->env("patched_wait"),
                                 "--runtime", GetParam(), "--socket-class", "--profile"});
   ASSERT_EQ(r.cli.exit_code, 0) << r.cli.out << r.cli.err;
