@@ -353,14 +353,11 @@ const std::string& Connection::peer_address() {
   if (!peer_.empty()) return peer_;
   sockaddr_storage addr{};
   int len = sizeof addr;
+  auto* sa = reinterpret_cast<sockaddr*>(&addr);  // the socket API's one generic address
   char ip[64] = "?";
-  if (tcp_ && uv_tcp_getpeername(tcp_.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    int rc = addr.ss_family == AF_INET6
-                 ? uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&addr), ip, sizeof ip)
-                 : uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), ip, sizeof ip);
-    if (rc != 0) ip[0] = '?', ip[1] = '\0';
-  }
-  peer_ = ip;
+  bool named = tcp_ && uv_tcp_getpeername(tcp_.get(), sa, &len) == 0 &&
+               uv_ip_name(sa, ip, sizeof ip) == 0;
+  peer_ = named ? ip : "?";
   return peer_;
 }
 
