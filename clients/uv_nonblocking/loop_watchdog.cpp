@@ -16,12 +16,10 @@ std::chrono::microseconds period(double threshold_s) {
 
 LoopWatchdog::LoopWatchdog(uv_loop_t* loop, probe::Recorder& recorder, const RunClock& clock,
                            double threshold_s)
-    : recorder_(recorder), clock_(clock), threshold_s_(threshold_s) {
+    : recorder_(recorder), clock_(clock), threshold_s_(threshold_s), heartbeat_(loop, uv_timer_init) {
   last_alive_s_ = clock_.now();
   auto every_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(period(threshold_s)).count());
-  uv_check(uv_timer_init(loop, heartbeat_.get()), "uv_timer_init");
-  heartbeat_.initialised();
   heartbeat_.get()->data = this;
   uv_check(uv_timer_start(heartbeat_.get(), &LoopWatchdog::on_heartbeat, every_ms, every_ms), "uv_timer_start");
   uv_unref(heartbeat_.handle());  // the heartbeat alone must not keep the loop running
@@ -74,7 +72,7 @@ WatchdogReport LoopWatchdog::finish() {
   on_dispatch();  // uv_run returned: the loop is alive again (closes a final stall)
   recorder_.set_listener(nullptr);
   stop_monitor();
-  uv_timer_stop(heartbeat_.get());
+  uv_check(uv_timer_stop(heartbeat_.get()), "uv_timer_stop");
   WatchdogReport report{true, threshold_s_, {}};
   for (const Seen& s : seen_) {
     double end = s.end_s >= 0 ? s.end_s : clock_.now();

@@ -28,12 +28,10 @@ PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page, std::uin
     : fd_(fd),
       page_(page),
       timeout_ms_(static_cast<uint64_t>(std::ceil(timeout_s * 1000))),
-      deadline_ns_(deadline_ns) {
-  uv_check(uv_poll_init(loop, poll_.get(), fd), "uv_poll_init");
-  poll_.initialised();
+      deadline_ns_(deadline_ns),
+      poll_(loop, uv_poll_init, fd),
+      timer_(loop, uv_timer_init) {
   poll_.get()->data = this;
-  uv_check(uv_timer_init(loop, timer_.get()), "uv_timer_init");
-  timer_.initialised();
   timer_.get()->data = this;
 }
 

@@ -26,12 +26,12 @@ std::string to_string(const sockaddr_storage& addr) {
   int port = 0;
   if (addr.ss_family == AF_INET) {
     const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-    uv_ip4_name(a, host, sizeof host);
+    if (uv_ip4_name(a, host, sizeof host) != 0) std::strcpy(host, "?");
     port = ntohs(a->sin_port);
     return std::string(host) + ":" + std::to_string(port);
   }
   const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-  uv_ip6_name(a, host, sizeof host);
+  if (uv_ip6_name(a, host, sizeof host) != 0) std::strcpy(host, "?");
   port = ntohs(a->sin6_port);
   return "[" + std::string(host) + "]:" + std::to_string(port);
 }

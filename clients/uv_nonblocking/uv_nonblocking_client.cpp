@@ -95,11 +95,10 @@ Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
 // loop waits for I/O): the ncalls of the "loop wait" row.
 class IterationCounter {
  public:
-  explicit IterationCounter(uv_loop_t* loop) {
-    uv_check(uv_prepare_init(loop, prepare_.get()), "uv_prepare_init");
-    prepare_.initialised();
+  explicit IterationCounter(uv_loop_t* loop) : prepare_(loop, uv_prepare_init) {
     prepare_.get()->data = &count_;
-    uv_prepare_start(prepare_.get(), [](uv_prepare_t* p) { ++*static_cast<std::int64_t*>(p->data); });
+    uv_check(uv_prepare_start(prepare_.get(), [](uv_prepare_t* p) { ++*static_cast<std::int64_t*>(p->data); }),
+             "uv_prepare_start");
     uv_unref(prepare_.handle());
   }
   std::int64_t count() const { return count_; }
@@ -115,12 +114,12 @@ class InterruptWatch {
  public:
   explicit InterruptWatch(uv_loop_t* loop) {
     if (interrupt_fd() < 0) return;
-    uv_check(uv_poll_init(loop, poll_.get(), interrupt_fd()), "uv_poll_init");
-    poll_.initialised();
-    uv_poll_start(poll_.get(), UV_READABLE, [](uv_poll_t* p, int, int) {
-      uv_poll_stop(p);
-      PollWait::interrupt_all(uv_handle_get_loop(reinterpret_cast<uv_handle_t*>(p)));
-    });
+    poll_ = UvHandle<uv_poll_t>(loop, uv_poll_init, interrupt_fd());
+    auto on_interrupt = [](uv_poll_t* p, int, int) {
+      uv_must(uv_poll_stop(p), "uv_poll_stop");
+      PollWait::interrupt_all(uv_handle_get_loop(as_handle(p)));
+    };
+    uv_check(uv_poll_start(poll_.get(), UV_READABLE, on_interrupt), "uv_poll_start");
     uv_unref(poll_.handle());  // not a reason for the loop to keep running
   }
 
@@ -137,7 +136,7 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
   if (observe) recorder.start();
   std::optional<IterationCounter> iterations;
   if (spec.profile) {
-    uv_loop_configure(loop.get(), UV_METRICS_IDLE_TIME);
+    uv_check(uv_loop_configure(loop.get(), UV_METRICS_IDLE_TIME), "uv_loop_configure");
     iterations.emplace(loop.get());
   }
   std::optional<LoopWatchdog> watchdog;

@@ -35,8 +35,12 @@ bool no_body_status(int status) { return status == 204 || status == 304; }
 
 Connection::Connection(Worker& worker, bool tls)
     : worker_(worker),
+      tcp_(worker.loop(), uv_tcp_init),
+      timer_(worker.loop(), uv_timer_init),
       parser_(worker.config().max_header_bytes, worker.config().max_body_bytes) {
   if (tls) tls_ = std::make_unique<TlsSession>(worker.tls_context());
+  tcp_.get()->data = this;
+  timer_.get()->data = this;
 }
 
 Connection::~Connection() = default;
@@ -49,13 +53,8 @@ void Connection::accept_from(Worker& worker, uv_stream_t* listener, bool tls) {
     worker.server().log(std::string("cannot serve a new connection: ") + e.what());
     return;  // the connection stays in the backlog until the next accept
   }
-  Connection* c = owned.release();  // from here on freed by on_close_cb
-  uv_tcp_init(worker.loop(), &c->tcp_);
-  uv_timer_init(worker.loop(), &c->timer_);
-  c->tcp_.data = c;
-  c->timer_.data = c;
-  c->open_handles_ = 2;
-  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0 || !worker.add(c)) {
+  Connection* c = owned.release();  // from here on freed when its tcp handle has closed
+  if (uv_accept(listener, c->tcp_.stream()) != 0 || !worker.add(c)) {
     c->close();
     return;
   }
@@ -63,7 +62,10 @@ void Connection::accept_from(Worker& worker, uv_stream_t* listener, bool tls) {
 }
 
 void Connection::start() {
-  uv_tcp_nodelay(&tcp_, 1);
+  if (uv_tcp_nodelay(tcp_.get(), 1) != 0) {
+    close();
+    return;
+  }
   double hold_ms = worker_.config().handshake_delay_ms;
   if (tls_ && hold_ms > 0) {
     // The ClientHello waits in the kernel's buffer until the timer fires.
@@ -77,15 +79,17 @@ void Connection::start() {
 void Connection::start_reading() {
   state_ = tls_ ? State::kHandshake : State::kIdle;
   arm_timer(worker_.config().idle_timeout_s);
-  reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
+  reading_ = uv_read_start(tcp_.stream(), on_alloc, on_read_cb) == 0;
   if (!reading_) close();
 }
 
 void Connection::arm_timer(double seconds) {
+  if (closing_) return;  // the timer is closed with the connection
   // The loop's cached clock is as old as this iteration: after a burst of handshakes it
   // can lag by tens of ms, and a /delay timed from it would answer early.
   uv_update_time(worker_.loop());
-  uv_timer_start(&timer_, on_timer_cb, static_cast<uint64_t>(seconds * 1000 + 0.5), 0);
+  uv_must(uv_timer_start(timer_.get(), on_timer_cb, static_cast<uint64_t>(seconds * 1000 + 0.5), 0),
+          "uv_timer_start");
 }
 
 void Connection::on_timer() {
@@ -155,7 +159,7 @@ bool Connection::peer_reset() {
   uv_os_fd_t fd = -1;
   tcp_info info{};
   socklen_t len = sizeof info;
-  return uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0 &&
+  return uv_fileno(tcp_.handle(), &fd) == 0 &&
          getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_state == TCP_CLOSE;
 }
 
@@ -163,12 +167,13 @@ void Connection::on_peer_finished() {
   // A client that has finished sending (FIN, or TLS close_notify) has not left: a
   // request it already sent is still answered, then the connection closes. Only a
   // reset or a failed write means it is gone.
+  if (closing_) return;
   if (peer_reset()) {
     close();
     return;
   }
   peer_finished_ = true;
-  if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (reading_) uv_must(uv_read_stop(tcp_.stream()), "uv_read_stop");
   reading_ = false;
   if (state_ != State::kWaiting && state_ != State::kDripping) close();  // nothing to answer
 }
@@ -177,7 +182,7 @@ void Connection::on_plaintext(const char* data, size_t len) {
   if (state_ == State::kWaiting || state_ == State::kDripping) {
     pending_in_.append(data, len);
     if (pending_in_.size() > kMaxPipelinedBytes && reading_) {
-      uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+      uv_must(uv_read_stop(tcp_.stream()), "uv_read_stop");
       reading_ = false;
     }
     return;
@@ -268,7 +273,7 @@ void Connection::finish_response() {
   state_ = State::kIdle;
   arm_timer(worker_.config().idle_timeout_s);
   if (!reading_ && !peer_finished_) {
-    reading_ = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read_cb) == 0;
+    reading_ = uv_read_start(tcp_.stream(), on_alloc, on_read_cb) == 0;
   }
   if (!pending_in_.empty()) {
     std::string pipelined = std::exchange(pending_in_, {});
@@ -294,7 +299,7 @@ void Connection::close_gracefully() {
   if (closing_) return;
   auto req = std::make_unique<uv_shutdown_t>();
   req->data = this;
-  if (uv_shutdown(req.get(), reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown_cb) != 0) {
+  if (uv_shutdown(req.get(), tcp_.stream(), on_shutdown_cb) != 0) {
     close();
     return;
   }
@@ -319,7 +324,7 @@ void Connection::send(const char* data, size_t len) {
 void Connection::write_raw(std::string data) {
   if (closing_) return;
   size_t offset = 0;
-  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  uv_stream_t* stream = tcp_.stream();
   if (uv_stream_get_write_queue_size(stream) == 0) {
     // Most responses fit the socket buffer: send them without a heap request.
     uv_buf_t buf = uv_buf_init(data.data(), static_cast<unsigned>(data.size()));
@@ -348,14 +353,11 @@ const std::string& Connection::peer_address() {
   if (!peer_.empty()) return peer_;
   sockaddr_storage addr{};
   int len = sizeof addr;
+  auto* sa = reinterpret_cast<sockaddr*>(&addr);  // the socket API's one generic address
   char ip[64] = "?";
-  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    if (addr.ss_family == AF_INET6)
-      uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&addr), ip, sizeof ip);
-    else
-      uv_ip4_name(reinterpret_cast<sockaddr_in*>(&addr), ip, sizeof ip);
-  }
-  peer_ = ip;
+  bool named = tcp_ && uv_tcp_getpeername(tcp_.get(), sa, &len) == 0 &&
+               uv_ip_name(sa, ip, sizeof ip) == 0;
+  peer_ = named ? ip : "?";
   return peer_;
 }
 
@@ -369,10 +371,12 @@ void Connection::drain() {
 void Connection::close() {
   if (closing_) return;
   closing_ = true;
+  reading_ = false;  // reads end with the handle
   worker_.remove(this);
-  uv_timer_stop(&timer_);
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_close_cb);
-  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close_cb);
+  timer_.close();  // uv_close stops it
+  // libuv calls back the cancelled writes and shutdown (which may name this
+  // connection) before the tcp handle's close callback: the connection goes last.
+  tcp_.close([](uv_tcp_t* t) { delete static_cast<Connection*>(t->data); });
 }
 
 // --- libuv callbacks -------------------------------------------------------------
@@ -400,11 +404,6 @@ void Connection::on_shutdown_cb(uv_shutdown_t* req, int status) {
   auto* c = static_cast<Connection*>(req->data);
   // Our FIN is out; a peer that already sent its own has nothing left to drain.
   if (status < 0 || c->peer_finished_) c->close();
-}
-
-void Connection::on_close_cb(uv_handle_t* h) {
-  auto* c = static_cast<Connection*>(h->data);
-  if (--c->open_handles_ == 0) std::unique_ptr<Connection> owned(c);
 }
 
 }  // namespace slowfast::server

@@ -3,8 +3,9 @@
 // idle timeout, the header timeout, the /delay wait, the /drip pacing and the linger.
 //
 // A Connection owns itself once accepted: it deletes itself in the close callback of
-// the last of its two handles. Closing it for any reason (peer gone, error, timeout,
-// shutdown) stops its timer, so a client that leaves before its delay fires leaks nothing.
+// its tcp handle, which libuv runs after the callbacks of the writes it cancels. Closing
+// it for any reason (peer gone, error, timeout, shutdown) closes its timer too, so a
+// client that leaves before its delay fires leaks nothing.
 #pragma once
 #include <uv.h>
 
@@ -13,6 +14,7 @@
 
 #include "request_parser.h"
 #include "routes.h"
+#include "slowfast/uv_handle.h"
 #include "tls_server.h"
 
 namespace slowfast::server {
@@ -75,12 +77,10 @@ class Connection {
   static void on_timer_cb(uv_timer_t* t);
   static void on_write_cb(uv_write_t* req, int status);
   static void on_shutdown_cb(uv_shutdown_t* req, int status);
-  static void on_close_cb(uv_handle_t* h);
 
   Worker& worker_;
-  uv_tcp_t tcp_{};
-  uv_timer_t timer_{};
-  int open_handles_ = 0;
+  UvHandle<uv_tcp_t> tcp_;
+  UvHandle<uv_timer_t> timer_;
   bool closing_ = false;
   bool reading_ = false;
   bool linked_ = false;

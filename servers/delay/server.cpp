@@ -32,17 +32,12 @@ void raise_fd_limit() {
 
 Server::Server(Config config) : config_(std::move(config)) {}
 
+// The workers go first (joined: none can signal worker_stopped_ any more); then the
+// handles close themselves and main_loop_ runs their close callbacks and checks
+// uv_loop_close.
 Server::~Server() {
   for (auto& w : workers_) w->request_shutdown(true);
   workers_.clear();  // joins each thread
-  if (main_loop_ready_) {
-    for (auto* h : {reinterpret_cast<uv_handle_t*>(&sigint_),
-                    reinterpret_cast<uv_handle_t*>(&sigterm_),
-                    reinterpret_cast<uv_handle_t*>(&worker_stopped_)})
-      if (!uv_is_closing(h)) uv_close(h, nullptr);
-    uv_run(&main_loop_, UV_RUN_DEFAULT);
-    uv_loop_close(&main_loop_);
-  }
 }
 
 void Server::start() {
@@ -60,21 +55,23 @@ void Server::start() {
     tls_ctx_ = make_server_tls_context(certs.server_pem(), certs.server_key());
   }
 
-  uv_loop_init(&main_loop_);
-  main_loop_ready_ = true;
-  uv_signal_init(&main_loop_, &sigint_);
-  uv_signal_init(&main_loop_, &sigterm_);
-  uv_async_init(&main_loop_, &worker_stopped_, [](uv_async_t* a) {
+  main_loop_.emplace();
+  uv_loop_t* loop = main_loop_->get();
+  sigint_ = UvHandle<uv_signal_t>(loop, uv_signal_init);
+  sigterm_ = UvHandle<uv_signal_t>(loop, uv_signal_init);
+  // Every worker has stopped: the main loop has nothing left to wait for. The async
+  // handle is only unreferenced, not closed: a worker thread may still be inside
+  // uv_async_send on it until it is joined.
+  worker_stopped_ = UvHandle<uv_async_t>(loop, uv_async_init, [](uv_async_t* a) {
     auto* self = static_cast<Server*>(a->data);
     if (self->running_workers_.load() != 0) return;
-    for (auto* h : {reinterpret_cast<uv_handle_t*>(&self->sigint_),
-                    reinterpret_cast<uv_handle_t*>(&self->sigterm_),
-                    reinterpret_cast<uv_handle_t*>(&self->worker_stopped_)})
-      uv_close(h, nullptr);
+    self->sigint_.close();
+    self->sigterm_.close();
+    uv_unref(self->worker_stopped_.handle());
   });
-  sigint_.data = sigterm_.data = worker_stopped_.data = this;
-  uv_signal_start(&sigint_, on_signal, SIGINT);
-  uv_signal_start(&sigterm_, on_signal, SIGTERM);
+  sigint_.get()->data = sigterm_.get()->data = worker_stopped_.get()->data = this;
+  uv_check(uv_signal_start(sigint_.get(), on_signal, SIGINT), "uv_signal_start");
+  uv_check(uv_signal_start(sigterm_.get(), on_signal, SIGTERM), "uv_signal_start");
 
   // The first worker's sockets fix the ports (0 picks free ones); the others share them.
   if (!config_.share_port)
@@ -112,7 +109,7 @@ std::string Server::listening_line() const {
 }
 
 void Server::run() {
-  uv_run(&main_loop_, UV_RUN_DEFAULT);
+  main_loop_->run();
   workers_.clear();  // every worker has stopped: join the threads
 }
 
@@ -129,7 +126,7 @@ bool Server::reserve_connection() {
 
 void Server::worker_stopped() {
   running_workers_--;
-  uv_async_send(&worker_stopped_);
+  uv_must(uv_async_send(worker_stopped_.get()), "uv_async_send");
 }
 
 void Server::on_signal(uv_signal_t* s, int signum) {

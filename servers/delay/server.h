@@ -8,11 +8,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config.h"
 #include "slowfast/openssl_ptr.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast::server {
 
@@ -58,11 +60,10 @@ class Server {
   int https_port_ = -1;
   int http_port_ = -1;
   std::vector<std::unique_ptr<Worker>> workers_;
-  uv_loop_t main_loop_{};
-  uv_signal_t sigint_{};
-  uv_signal_t sigterm_{};
-  uv_async_t worker_stopped_{};
-  bool main_loop_ready_ = false;
+  std::optional<UvLoop> main_loop_;  // made by start(); outlives the handles below
+  UvHandle<uv_signal_t> sigint_;
+  UvHandle<uv_signal_t> sigterm_;
+  UvHandle<uv_async_t> worker_stopped_;
   std::atomic<size_t> running_workers_{0};
   std::atomic<size_t> connections_{0};
   Counters counters_;

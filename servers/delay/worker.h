@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "slowfast/openssl_ptr.h"
+#include "slowfast/uv_handle.h"
 
 namespace slowfast::server {
 
@@ -34,7 +35,7 @@ class Worker {
   Server& server() const { return server_; }
   const Config& config() const;
   SSL_CTX* tls_context() const;
-  uv_loop_t* loop() { return &loop_; }
+  uv_loop_t* loop() { return loop_.get(); }
   bool draining() const { return draining_; }
   bool add(Connection* c);  // false: refused (cap reached or shutting down)
   void remove(Connection* c);
@@ -48,11 +49,11 @@ class Worker {
   static void on_command(uv_async_t* async);
 
   Server& server_;
-  uv_loop_t loop_{};
-  uv_tcp_t https_{};
-  uv_tcp_t http_{};
-  uv_async_t command_async_{};
-  uv_timer_t grace_timer_{};
+  UvLoop loop_;  // first: destroyed last, once every handle below has closed
+  UvHandle<uv_tcp_t> https_;
+  UvHandle<uv_tcp_t> http_;
+  UvHandle<uv_async_t> command_async_;
+  UvHandle<uv_timer_t> grace_timer_;
   uv_thread_t thread_{};
   bool thread_started_ = false;
   std::atomic<int> command_{0};  // 1: drain, 2: force

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "uv_test_loop.h"
+
 #include "uv_nonblocking/plain_socket.h"
 #include "uv_nonblocking/poll_wait.h"
 #include "uv_nonblocking/tcp_connection.h"
@@ -110,7 +112,7 @@ void read_over_socketpair(Runtime rt) {
   });
   HttpResponse res;
   {
-    UvLoop loop;
+    TestLoop loop;
     TcpConnection conn(loop.get(), fds[0], 5.0);  // owns fds[0]
     PlainSocket socket(conn.fd(), conn.io());
     Task<void> t = read_into(socket, rt, res);
@@ -127,51 +129,47 @@ void read_over_socketpair(Runtime rt) {
 TEST(HttpReader, Py27OverASocketpairThroughTheLoop) { read_over_socketpair(Runtime::kPy27); }
 TEST(HttpReader, Py37OverASocketpairThroughTheLoop) { read_over_socketpair(Runtime::kPy37); }
 
-TEST(PollWait, TimesOutOnASilentPeer) {
+// How a read from a peer that never writes ended.
+struct SilentPeerRead {
+  std::string error;
+  FailureKind kind = FailureKind::kNone;
+};
+
+// Reads (py37) through the loop from a socketpair whose peer stays silent, with the
+// wait's `timeout_s` and the request's `deadline_ns` (0: none), until the wait gives up.
+void read_from_silent_peer(double timeout_s, std::uint64_t deadline_ns, SilentPeerRead& out) {
   int fds[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
   Fd peer(fds[1]);
-  std::string error;
-  {
-    UvLoop loop;
-    TcpConnection conn(loop.get(), fds[0], 0.05);
-    PlainSocket socket(conn.fd(), conn.io());
-    HttpResponse res;
-    Task<void> t = read_into(socket, Runtime::kPy37, res);
-    t.start();
-    loop.run();
-    ASSERT_TRUE(t.done());
-    try {
-      t.result();
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
+  TestLoop loop;
+  TcpConnection conn(loop.get(), fds[0], timeout_s, -1, deadline_ns);
+  PlainSocket socket(conn.fd(), conn.io());
+  HttpResponse res;
+  Task<void> t = read_into(socket, Runtime::kPy37, res);
+  t.start();
+  loop.run();
+  ASSERT_TRUE(t.done());
+  try {
+    t.result();
+  } catch (const RequestFailure& e) {
+    out.kind = e.kind();
+    out.error = e.what();
+  } catch (const std::exception& e) {
+    out.error = e.what();
   }
-  EXPECT_EQ(error, "timed out after 0.05 s");
+}
+
+TEST(PollWait, TimesOutOnASilentPeer) {
+  SilentPeerRead read;
+  read_from_silent_peer(0.05, 0, read);
+  EXPECT_EQ(read.error, "timed out after 0.05 s");
 }
 
 // The request's deadline ends a wait before its (longer) timeout, as kind deadline.
 TEST(PollWait, EndsAtTheDeadlineBeforeTheTimeout) {
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-  Fd peer(fds[1]);
-  FailureKind kind = FailureKind::kNone;
-  {
-    UvLoop loop;
-    TcpConnection conn(loop.get(), fds[0], 30, -1, uv_hrtime() + 50'000'000);
-    PlainSocket socket(conn.fd(), conn.io());
-    HttpResponse res;
-    Task<void> t = read_into(socket, Runtime::kPy37, res);
-    t.start();
-    loop.run();
-    ASSERT_TRUE(t.done());
-    try {
-      t.result();
-    } catch (const RequestFailure& e) {
-      kind = e.kind();
-    }
-  }
-  EXPECT_EQ(kind, FailureKind::kDeadline);
+  SilentPeerRead read;
+  read_from_silent_peer(30, uv_hrtime() + 50'000'000, read);
+  EXPECT_EQ(read.kind, FailureKind::kDeadline);
 }
 
 }  // namespace

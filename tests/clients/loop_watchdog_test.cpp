@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "uv_test_loop.h"
+
 namespace slowfast {
 namespace {
 
@@ -20,11 +22,10 @@ struct Blocker {
   int block_ms;
   UvHandle<uv_timer_t> timer;
 
-  Blocker(uv_loop_t* loop, int page, int block_ms, std::uint64_t at_ms) : page(page), block_ms(block_ms) {
-    uv_check(uv_timer_init(loop, timer.get()), "uv_timer_init");
-    timer.initialised();
+  Blocker(uv_loop_t* loop, int page, int block_ms, std::uint64_t at_ms)
+      : page(page), block_ms(block_ms), timer(loop, uv_timer_init) {
     timer.get()->data = this;
-    uv_timer_start(timer.get(), &Blocker::fire, at_ms, 0);
+    uv_check(uv_timer_start(timer.get(), &Blocker::fire, at_ms, 0), "uv_timer_start");
   }
   static void fire(uv_timer_t* t) {
     auto* self = static_cast<Blocker*>(t->data);
@@ -37,7 +38,7 @@ struct Blocker {
 
 // Runs the blockers on a loop watched at `threshold_ms`.
 WatchdogReport watch(const std::vector<std::pair<int, int>>& blocks_ms, std::uint64_t at_ms, double threshold_ms) {
-  UvLoop loop;
+  TestLoop loop;
   RunClock clock;
   probe::Recorder recorder;
   recorder.start();
