@@ -95,8 +95,8 @@ void PollWait::on_timeout(uv_timer_t* t) {
 void PollWait::finish(FailureKind kind, std::string error) {
   if (!waiter_) return;
   armed().erase(this);
-  uv_poll_stop(poll_.get());
-  uv_timer_stop(timer_.get());
+  uv_must(uv_poll_stop(poll_.get()), "uv_poll_stop");
+  uv_must(uv_timer_stop(timer_.get()), "uv_timer_stop");
   kind_ = kind;
   error_ = std::move(error);
   probe::dispatch(page_);
