@@ -153,8 +153,9 @@ void run(const FetchOptions& o) {
   RunSpec spec = make_spec(o);
   SocketFactory factory(load_module_path(spec.module_path));
   install_interrupt_handlers();
+  LiveTrace trace(std::cerr, spec.url);
+  if (o.trace) spec.events = &trace;
   RunResult result = run_fetch(spec, factory);
-  if (o.trace) std::cerr << render_trace(result, spec.url);
   if (o.verbose)
     for (const RequestRecord& rec : result.requests) print_request(rec);
   print_errors(result);
@@ -199,7 +200,9 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");
   cmd->add_flag("--socket-class", o->socket_class, "Print the socket class each request used");
-  cmd->add_flag("--trace", o->trace, "One line per event (started, connected, ..., response done) on stderr");
+  cmd->add_flag("--trace", o->trace,
+                "One line per event (started, connected, ..., response done) on stderr as it happens; "
+                "with --watchdog, also while the loop is stuck");
   cmd->add_flag("--profile", o->profile, "Cumulative-time profile of the loop thread's probes (like cProfile)");
   cmd->add_option("--watchdog", o->watchdog_ms, "Report every loop stall longer than MS milliseconds")
       ->check(CLI::Range(1.0, 60000.0));

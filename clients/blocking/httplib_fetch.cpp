@@ -32,14 +32,14 @@ class ParsedResponseClient final : public Base {
   // handshake (cpp-httplib's initialize_ssl) is the next step.
   bool create_and_connect_socket(Socket& socket, httplib::Error& error) override {
     if (!this->is_valid() || !httplib::ClientImpl::create_and_connect_socket(socket, error)) return false;
-    exchange_.rec->t.connected = exchange_.clock->now();
+    exchange_.rec->mark(Point::kConnected, exchange_.clock->now());
     exchange_.step = Step::kHandshake;
     return true;
   }
   bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
     SSL* ssl = nullptr;
     if constexpr (std::is_same_v<Base, httplib::SSLClient>) ssl = socket.ssl;
-    exchange_.rec->t.tls_done = exchange_.clock->now();  // done, or skipped for http
+    exchange_.rec->mark(Point::kTlsDone, exchange_.clock->now());  // done, or skipped for http
     ResponseStream stream(socket.sock, ssl, exchange_);
     return callback(stream);
   }
@@ -161,8 +161,9 @@ RequestRecord HttplibClient::fetch(int page, const RunClock& clock) {
   errno = 0;
   RequestRecord rec;
   rec.page = page;
+  rec.events = spec_.events;
   rec.socket_class = httplib_socket_class(spec_);
-  rec.t.start = clock.now();
+  rec.mark(Point::kStart, clock.now());
   auto start = std::chrono::steady_clock::now();
   exchange_ = Exchange{&rec, &clock, spec_.timeout_s, spec_.deadline_s,
                        start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -170,7 +171,7 @@ RequestRecord HttplibClient::fetch(int page, const RunClock& clock) {
                        Step::kConnect, std::nullopt};
   httplib::Result res = impl_->Get(target_for_page(spec_.url, page));
   int err_no = errno;
-  rec.t.done = clock.now();
+  const double done = clock.now();
   if (exchange_.failure) {
     const RequestFailure& f = *exchange_.failure;
     rec.fail(f.kind(), f.what(), exchange_.step);
@@ -181,6 +182,7 @@ RequestRecord HttplibClient::fetch(int page, const RunClock& clock) {
     check_response(rec, res->status, res->body, spec_);
   }
   exchange_.rec = nullptr;
+  rec.mark(Point::kDone, done);  // last: the record is final when its events hear of it
   return rec;
 }
 

@@ -90,7 +90,7 @@ void ResponseStream::read_response() {
       parser->feed_eof();
       break;
     }
-    if (!ex_.rec->t.first_byte) ex_.rec->t.first_byte = ex_.clock->now();
+    if (!ex_.rec->t.first_byte) ex_.rec->mark(Point::kFirstByte, ex_.clock->now());
     parser->feed(std::string_view(buf, n));
   }
   head_ = "HTTP/1.1 " + std::to_string(parser->status()) + " -\r\nContent-Length: " +
@@ -120,7 +120,7 @@ ssize_t ResponseStream::write(const char* ptr, size_t size) {
 ssize_t ResponseStream::read(char* ptr, size_t size) {
   if (!parser_) {
     if (ex_.failure) return -1;
-    ex_.rec->t.sent = ex_.clock->now();  // cpp-httplib reads once the request is written
+    ex_.rec->mark(Point::kSent, ex_.clock->now());  // cpp-httplib reads once the request is written
     ex_.step = Step::kRead;
     try {
       read_response();

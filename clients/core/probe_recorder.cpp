@@ -38,7 +38,10 @@ void dispatch(int page) noexcept {
   if (Recorder* r = t_recorder) r->dispatch(page);
 }
 
-Recorder::Recorder() { nodes_.push_back(Node{nullptr, -1}); }
+Recorder::Recorder() {
+  nodes_.push_back(Node{nullptr, -1});
+  culprits_.push_back(culprit(0));
+}
 
 Recorder::~Recorder() {
   if (started_) stop();
@@ -74,6 +77,7 @@ std::int32_t Recorder::child(std::int32_t parent, const Site* site) {
   }
   auto id = static_cast<std::int32_t>(nodes_.size());
   nodes_.push_back(Node{site, parent});
+  culprits_.push_back(culprit(id));
   if (last < 0) nodes_[static_cast<size_t>(parent)].first_child = id;
   else nodes_[static_cast<size_t>(last)].next_sibling = id;
   return id;
@@ -92,6 +96,7 @@ void Recorder::enter(const Site* site, Frame* frame) noexcept {
   frame->child_ns = 0;
   top_ = frame;
   current_node_.store(node, std::memory_order_relaxed);
+  current_culprit_.store(&culprits_[static_cast<size_t>(node)], std::memory_order_release);
   frame->start_ns = now_ns();  // last: the bookkeeping above is not the probe's time
 }
 
@@ -105,6 +110,12 @@ void Recorder::leave(Frame* frame) noexcept {
   // A scope is left in the order it was entered, as long as none spans a co_await.
   top_ = frame->parent;
   current_node_.store(top_ ? top_->node : 0, std::memory_order_relaxed);
+  current_culprit_.store(&culprits_[static_cast<size_t>(top_ ? top_->node : 0)], std::memory_order_release);
+}
+
+std::string Recorder::culprit_now() const {
+  const std::string* text = current_culprit_.load(std::memory_order_acquire);
+  return text ? *text : culprit(0);
 }
 
 std::string Recorder::culprit(std::int32_t node) const {

@@ -5,6 +5,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ class Recorder {
 
   // Recording thread, or after it stopped: "blocking_tls: BlockingTlsSocket::recv_into -> poll".
   std::string culprit(std::int32_t node) const;
+  // Any thread, any time: culprit(current_node()), without touching the call tree.
+  std::string culprit_now() const;
   // Time measured outside the probes, e.g. the loop's idle time from libuv's metrics,
   // booked as `child` under the top-level probe `parent` (and out of parent's tottime).
   void add_child_time(const Site& parent, const Site& child, std::int64_t ncalls, std::int64_t ns);
@@ -65,10 +68,14 @@ class Recorder {
   std::int32_t child(std::int32_t parent, const Site* site);
 
   std::vector<Node> nodes_;  // [0] is the root (no site)
+  // culprit(i) of every node, made once when the node is: a deque, so that the text a
+  // published pointer names never moves while the loop thread adds nodes.
+  std::deque<std::string> culprits_;
   Frame* top_ = nullptr;
   bool started_ = false;
   DispatchListener* listener_ = nullptr;
   std::atomic<std::int32_t> current_node_{0};
+  std::atomic<const std::string*> current_culprit_{nullptr};
   std::atomic<int> current_page_{-1};
 };
 

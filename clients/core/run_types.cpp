@@ -43,6 +43,12 @@ std::optional<Runtime> parse_runtime(const std::string& s) {
   return std::nullopt;
 }
 
+void RequestRecord::mark(Point point, double at) {
+  std::optional<double>* slot[] = {&t.start, &t.connected, &t.tls_done, &t.sent, &t.first_byte, &t.done};
+  *slot[static_cast<int>(point)] = at;
+  if (events) events->on_point(*this, point);
+}
+
 double WatchdogReport::total_blocked_s() const {
   double sum = 0;
   for (const Stall& s : stalls) sum += s.length_s;

@@ -11,6 +11,7 @@
 
 #include "slowfast/module/failure.h"
 #include "core/observe_types.h"
+#include "core/run_events.h"
 #include "core/url.h"
 
 namespace slowfast {
@@ -72,6 +73,7 @@ struct RunSpec {
   // Observing the loop (uv-nonblocking only: the other variants have no loop to block).
   bool profile = false;     // record the probes' call tree (`--profile`)
   double watchdog_ms = 0;   // report loop stalls longer than this; 0 = off (`--watchdog`)
+  RunEvents* events = nullptr;  // told every event as it happens (`--trace`); null: none
 };
 
 // Seconds from the run's start on a monotonic clock. A step the variant cannot observe
@@ -94,7 +96,11 @@ struct RequestRecord {
   std::string socket_class;  // the socket that carried it (`fetch --socket-class`)
   Timeline t;
 
+  RunEvents* events = nullptr;  // told at each point (`fetch --trace`); may be null
+
   bool valid() const { return error.empty(); }
+  // Sets the timeline's `point` to `t` and tells `events`.
+  void mark(Point point, double t);
   void fail(FailureKind kind, std::string why, Step step = Step::kRead) {
     error_kind = failure_kind(kind, step);
     error = std::move(why);

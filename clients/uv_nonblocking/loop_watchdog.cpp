@@ -9,14 +9,17 @@ namespace slowfast {
 namespace {
 // Heartbeat and monitor period: a quarter of the threshold, so a stall is caught while
 // it lasts (between 1 and 1.25 thresholds in) and an idle loop beats well within it.
+// How often a stall that goes on is told again to the run's events (`fetch --trace`).
+constexpr double kRetellS = 0.5;
+
 std::chrono::microseconds period(double threshold_s) {
   return std::chrono::microseconds(std::max<std::int64_t>(1000, std::llround(threshold_s / 4 * 1e6)));
 }
 }  // namespace
 
 LoopWatchdog::LoopWatchdog(uv_loop_t* loop, probe::Recorder& recorder, const RunClock& clock,
-                           double threshold_s)
-    : recorder_(recorder), clock_(clock), threshold_s_(threshold_s), heartbeat_(loop, uv_timer_init) {
+                           double threshold_s, RunEvents* events)
+    : recorder_(recorder), clock_(clock), threshold_s_(threshold_s), events_(events), heartbeat_(loop, uv_timer_init) {
   last_alive_s_ = clock_.now();
   auto every_ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(period(threshold_s)).count());
@@ -55,6 +58,12 @@ void LoopWatchdog::monitor() {
     bool known = !seen_.empty() && seen_.back().start_s == last_alive_s_;
     if (stuck && !known)
       seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page()});
+    // Told while the loop is stuck, under mu_: the loop's next sign of life waits for the
+    // line, so the stall is never reported after the loop moved on.
+    if (stuck && events_ && (!known || now - last_told_s_ >= kRetellS)) {
+      events_->on_stall(last_alive_s_, now, seen_.back().page, recorder_.culprit_now());
+      last_told_s_ = now;
+    }
   }
 }
 

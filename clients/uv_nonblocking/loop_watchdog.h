@@ -21,6 +21,7 @@
 #include "core/observe_types.h"
 #include "core/probe_recorder.h"
 #include "core/run_clock.h"
+#include "core/run_events.h"
 #include "slowfast/uv_handle.h"
 
 namespace slowfast {
@@ -29,7 +30,9 @@ class LoopWatchdog final : public probe::DispatchListener {
  public:
   // Starts the heartbeat on `loop` and the monitor thread. `recorder` must be started
   // on the loop thread and outlive the watchdog.
-  LoopWatchdog(uv_loop_t* loop, probe::Recorder& recorder, const RunClock& clock, double threshold_s);
+  // `events`, when given, hears of each stall from the monitor thread while it lasts.
+  LoopWatchdog(uv_loop_t* loop, probe::Recorder& recorder, const RunClock& clock, double threshold_s,
+               RunEvents* events = nullptr);
   ~LoopWatchdog();  // stops the monitor (joins it) if finish() did not
   LoopWatchdog(const LoopWatchdog&) = delete;
   LoopWatchdog& operator=(const LoopWatchdog&) = delete;
@@ -56,12 +59,14 @@ class LoopWatchdog final : public probe::DispatchListener {
   probe::Recorder& recorder_;
   const RunClock& clock_;
   const double threshold_s_;
+  RunEvents* const events_;
   UvHandle<uv_timer_t> heartbeat_;
 
   std::mutex mu_;  // guards everything below; the loop takes it once per sign of life
   std::condition_variable wake_;
   bool stopping_ = false;
   double last_alive_s_ = 0;
+  double last_told_s_ = 0;  // when events_ last heard of the current stall
   std::vector<Seen> seen_;
   std::thread thread_;  // last: starts once everything above is ready
 };

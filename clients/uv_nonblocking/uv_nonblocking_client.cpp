@@ -59,25 +59,25 @@ std::string with_step(Step step, const std::string& what) {
 // the step it happened in.
 Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
   const RunClock& clock = run.clock;
-  rec.t.start = clock.now();
+  rec.mark(Point::kStart, clock.now());
   probe::dispatch(rec.page);
   const std::uint64_t deadline_ns = uv_hrtime() + static_cast<std::uint64_t>(run.spec.deadline_s * 1e9);
   Step step = Step::kConnect;
   try {
     std::unique_ptr<TcpConnection> conn =
         co_await TcpConnection::connect(run.loop, run.addr, run.spec.timeout_s, rec.page, deadline_ns);
-    rec.t.connected = clock.now();
+    rec.mark(Point::kConnected, clock.now());
     step = Step::kHandshake;
     std::unique_ptr<Socket> socket = open_socket(run, *conn, deadline_ns);  // destroyed before conn
     rec.socket_class = socket->class_name();
     co_await socket->handshake();
-    rec.t.tls_done = clock.now();
+    rec.mark(Point::kTlsDone, clock.now());
     step = Step::kWrite;
     std::string request = build_get(target_for_page(run.spec.url, rec.page), run.spec.url.authority());
     co_await send_all(*socket, request);
-    rec.t.sent = clock.now();
+    rec.mark(Point::kSent, clock.now());
     step = Step::kRead;
-    HttpResponse res = co_await read_response(*socket, run.spec.runtime, [&] { rec.t.first_byte = clock.now(); });
+    HttpResponse res = co_await read_response(*socket, run.spec.runtime, [&] { rec.mark(Point::kFirstByte, clock.now()); });
     check_response(rec, res.status, res.body, run.spec);
     co_await close_quietly(*socket);
   } catch (const RequestFailure& e) {
@@ -88,7 +88,7 @@ Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
   } catch (const std::exception& e) {
     rec.fail(kind_of_step(step), with_step(step, e.what()), step);
   }
-  rec.t.done = clock.now();
+  rec.mark(Point::kDone, clock.now());
 }
 
 // Counts loop iterations (a prepare callback runs once per iteration, just before the
@@ -140,7 +140,7 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
     iterations.emplace(loop.get());
   }
   std::optional<LoopWatchdog> watchdog;
-  if (spec.watchdog_ms > 0) watchdog.emplace(loop.get(), recorder, run.clock, spec.watchdog_ms / 1000);
+  if (spec.watchdog_ms > 0) watchdog.emplace(loop.get(), recorder, run.clock, spec.watchdog_ms / 1000, spec.events);
 
   InterruptWatch interrupt_watch(loop.get());
   std::vector<Task<void>> tasks;
@@ -149,6 +149,7 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
     probe::Scope scope(kStart);
     for (int i = 0; i < spec.n; ++i) {
       result.requests[static_cast<size_t>(i)].page = i;
+      result.requests[static_cast<size_t>(i)].events = spec.events;
       tasks.push_back(fetch_one(run, result.requests[static_cast<size_t>(i)]));
       tasks.back().start();  // runs to its first wait: every connect is under way
     }

@@ -1,4 +1,6 @@
 // The trace, profile and watchdog texts, from hand-made records.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "observe/profile_table.h"
@@ -8,34 +10,43 @@
 namespace slowfast {
 namespace {
 
-RunResult two_pages() {
-  RunResult r;
-  r.n = 2;
-  for (int i = 0; i < 2; ++i) {
-    RequestRecord rec;
-    rec.page = i;
-    rec.status = 200;
-    rec.bytes = 309;
-    // Page 1 connects before page 0 sends: the trace interleaves them by time.
-    rec.t = {0.0, 0.01 + i * 0.001, 0.02 + i, 0.02 + i, 1.02 + i, 1.03 + i};
-    r.requests.push_back(rec);
-  }
-  r.requests[1].error = "page mismatch";
-  r.watchdog = WatchdogReport{true, 0.1, {Stall{0.02, 0.12, 1.0, "blocking_tls: X::recv_into -> poll", 0}}};
-  return r;
-}
-
-TEST(Trace, EventsInTimeOrderAndEachPageInItsOwnOrder) {
+// Events as a run tells them: page 0 sends, the loop blocks (told twice), page 0's
+// answer arrives, page 1 fails.
+TEST(Trace, EachEventIsALineTheMomentItIsTold) {
   std::string why;
   Url url = *parse_url("https://127.0.0.1:8443/delay/1", &why);
-  std::string t = render_trace(two_pages(), url);
-  auto at = [&](const std::string& s) { return t.find(s); };
-  EXPECT_LT(at("page 0    started"), at("page 1    started")) << t;
-  EXPECT_LT(at("page 1    connected"), at("page 0    handshake done")) << t;
-  EXPECT_LT(at("page 0    request sent  GET /delay/1?page=0"), at("LOOP BLOCKED  blocking_tls")) << t;
-  EXPECT_LT(at("LOOP BLOCKED"), at("page 0    first byte")) << t;
-  EXPECT_NE(at("page 0    response done  GET /delay/1?page=0 200 309 bytes"), std::string::npos) << t;
-  EXPECT_LT(at("page 1    response done"), at("page 1    error  page mismatch")) << t;
+  std::ostringstream out;
+  LiveTrace trace(out, url);
+  RequestRecord r0, r1;
+  r0.page = 0;
+  r1.page = 1;
+  r0.events = r1.events = &trace;
+  r0.mark(Point::kStart, 0.0);
+  r1.mark(Point::kStart, 0.0);
+  r0.mark(Point::kConnected, 0.01);
+  EXPECT_EQ(out.str(), "   0.000 s  page 0    started\n   0.000 s  page 1    started\n   0.010 s  page 0    connected\n");
+  r0.mark(Point::kTlsDone, 0.02);
+  r0.mark(Point::kSent, 0.02);
+  EXPECT_NE(out.str().find("   0.020 s  page 0    request sent  GET /delay/1?page=0\n"), std::string::npos) << out.str();
+  trace.on_stall(0.02, 0.12, 0, "blocking_tls: X::recv_into -> poll");
+  trace.on_stall(0.02, 0.62, 0, "blocking_tls: X::recv_into -> poll");
+  EXPECT_NE(out.str().find("   0.120 s  page 0    LOOP BLOCKED  blocking_tls: X::recv_into -> poll (0.10 s so far)\n"
+                           "   0.620 s  page 0    still blocked  blocking_tls: X::recv_into -> poll (0.60 s so far)\n"),
+            std::string::npos)
+      << out.str();
+  r0.mark(Point::kFirstByte, 1.02);
+  r0.status = 200;
+  r0.bytes = 309;
+  r0.mark(Point::kDone, 1.03);
+  EXPECT_NE(out.str().find("   1.030 s  page 0    response done  GET /delay/1?page=0 200 309 bytes\n"), std::string::npos)
+      << out.str();
+  r1.fail(FailureKind::kPage, "page mismatch");
+  r1.mark(Point::kDone, 1.04);
+  EXPECT_NE(out.str().find("   1.040 s  page 1    error  page mismatch\n"), std::string::npos) << out.str();
+  // A new stall is a new LOOP BLOCKED line.
+  trace.on_stall(1.04, 1.15, 1, "blocking_tls: X::recv -> poll");
+  EXPECT_NE(out.str().find("page 1    LOOP BLOCKED  blocking_tls: X::recv -> poll (0.11 s so far)"), std::string::npos)
+      << out.str();
 }
 
 TEST(ProfileTable, CProfileColumnsAndPaths) {
@@ -50,7 +61,8 @@ TEST(ProfileTable, CProfileColumnsAndPaths) {
 }
 
 TEST(WatchdogReport, StallsThenSummary) {
-  RunResult r = two_pages();
+  RunResult r;
+  r.watchdog = WatchdogReport{true, 0.1, {Stall{0.02, 0.12, 1.0, "blocking_tls: X::recv_into -> poll", 0}}};
   std::string t = render_watchdog(r.watchdog, 2.0);
   EXPECT_NE(t.find("threshold 100 ms): 1 stall\n"), std::string::npos) << t;
   EXPECT_NE(t.find("1.000 s blocked from 0.020 s, page 0, in blocking_tls: X::recv_into -> poll"), std::string::npos)

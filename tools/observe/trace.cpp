@@ -1,52 +1,49 @@
 #include "trace.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 namespace slowfast {
-namespace {
 
-struct Event {
-  double t;
-  int page;
-  std::string what;
-};
+std::string trace_line(double t, int page, const std::string& what) {
+  return page >= 0 ? fmt::format("{:8.3f} s  page {:<3}  {}\n", t, page, what)
+                   : fmt::format("{:8.3f} s  {:<8}  {}\n", t, "", what);
+}
 
-void add_request_events(const RequestRecord& r, const Url& url, std::vector<Event>& out) {
-  const Timeline& t = r.t;
+std::string point_text(const RequestRecord& r, Point point, const Url& url) {
   const std::string target = target_for_page(url, r.page);
-  auto add = [&](const std::optional<double>& when, std::string what) {
-    if (when) out.push_back({*when, r.page, std::move(what)});
-  };
-  add(t.start, "started");
-  add(t.connected, "connected");
-  add(t.tls_done, url.tls() ? "handshake done" : "no TLS (http)");
-  add(t.sent, fmt::format("request sent  GET {}", target));
-  add(t.first_byte, "first byte");
-  if (r.status > 0) add(t.done, fmt::format("response done  GET {} {} {} bytes", target, r.status, r.bytes));
-  if (!r.valid()) add(t.done, "error  " + r.error);
+  switch (point) {
+    case Point::kStart: return "started";
+    case Point::kConnected: return "connected";
+    case Point::kTlsDone: return url.tls() ? "handshake done" : "no TLS (http)";
+    case Point::kSent: return "request sent  GET " + target;
+    case Point::kFirstByte: return "first byte";
+    case Point::kDone:
+      if (!r.valid()) return "error  " + r.error;
+      return fmt::format("response done  GET {} {} {} bytes", target, r.status, r.bytes);
+  }
+  return "?";
 }
 
-void add_stall_events(const WatchdogReport& w, std::vector<Event>& out) {
-  for (const Stall& s : w.stalls)
-    out.push_back({s.seen_s, s.page,
-                   fmt::format("LOOP BLOCKED  {} ({:.3f} s in all)", s.culprit, s.length_s)});
+std::string stall_text(const std::string& culprit, double stuck_s, bool first) {
+  return fmt::format("{}  {} ({:.2f} s so far)", first ? "LOOP BLOCKED" : "still blocked", culprit, stuck_s);
 }
 
-}  // namespace
+void LiveTrace::on_point(const RequestRecord& rec, Point point) {
+  const std::optional<double>* at[] = {&rec.t.start, &rec.t.connected, &rec.t.tls_done,
+                                       &rec.t.sent,  &rec.t.first_byte, &rec.t.done};
+  write(trace_line(at[static_cast<int>(point)]->value_or(0), rec.page, point_text(rec, point, url_)));
+}
 
-std::string render_trace(const RunResult& result, const Url& url) {
-  std::vector<Event> events;
-  for (const RequestRecord& r : result.requests) add_request_events(r, url, events);
-  add_stall_events(result.watchdog, events);
-  // Stable: a page's events were added in their own order, which equal times keep.
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
-  std::string out;
-  for (const Event& e : events)
-    out += e.page >= 0 ? fmt::format("{:8.3f} s  page {:<3}  {}\n", e.t, e.page, e.what)
-                       : fmt::format("{:8.3f} s  {:<8}  {}\n", e.t, "", e.what);
-  return out;
+void LiveTrace::on_stall(double since_s, double now_s, int page, const std::string& culprit) {
+  std::lock_guard lock(mu_);
+  bool first = since_s != stall_start_s_;  // the watchdog passes one stall's start unchanged
+  stall_start_s_ = since_s;
+  out_ << trace_line(now_s, page, stall_text(culprit, now_s - since_s, first)) << std::flush;
+}
+
+void LiveTrace::write(const std::string& line) {
+  std::lock_guard lock(mu_);
+  out_ << line << std::flush;
 }
 
 }  // namespace slowfast
