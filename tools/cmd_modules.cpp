@@ -22,30 +22,38 @@ std::string origin(const std::string& flag, Runtime rt) {
   return "the " + to_string(rt) + " site, " + site_dir(rt).string();
 }
 
-void list_modules(const std::string& flag, Runtime rt) {
-  std::vector<std::filesystem::path> path = module_path_for(flag, rt);
-  std::cout << to_string(rt) << " module path (" << origin(flag, rt) << "):";
+// `heading`: "module path (--modules):" or "py27 module path (the py27 site, ...):".
+void list_modules(const std::string& heading, const std::vector<std::filesystem::path>& path) {
+  std::cout << heading;
   if (path.empty()) std::cout << " (nothing there)";
   for (const auto& dir : path) std::cout << " " << dir.string();
   std::cout << "\n";
   SocketFactory factory(load_module_path(path));
   const ModuleSet& set = factory.modules();
-  if (set.modules.empty()) std::cout << "  no modules installed\n";
+  if (set.modules.empty()) std::cout << "no modules installed\n";
   for (const LoadedModule& m : set.modules)
-    std::cout << "  " << m.info().name << " " << m.info().version << "  " << m.file().string() << "\n      "
+    std::cout << m.info().name << " " << m.info().version << "  " << m.file().string() << "\n    "
               << (m.info().summary ? m.info().summary : "") << "\n";
-  for (const auto& file : set.shadowed) std::cout << "  shadowed (an earlier directory wins): " << file.string() << "\n";
-  std::cout << "  https sockets (uv-nonblocking): " << factory.describe_tls() << "\n";
+  for (const auto& file : set.shadowed) std::cout << "shadowed (an earlier directory wins): " << file.string() << "\n";
+  std::cout << "https sockets (uv-nonblocking): " << factory.describe_tls() << "\n";
 }
 
+// --modules and SLOWFAST_PATH are one path for every runtime: listed once. The sites
+// are each runtime's own: listed per runtime (both, unless --runtime picks one).
 void run(const ModulesOptions& o) {
+  std::vector<Runtime> runtimes = {Runtime::kPy27, Runtime::kPy37};
   if (!o.runtime.empty()) {
     auto rt = parse_runtime(o.runtime);
     if (!rt) throw CLI::ValidationError("--runtime must be py27 or py37");
-    return list_modules(o.modules, *rt);
+    runtimes = {*rt};
   }
-  list_modules(o.modules, Runtime::kPy27);
-  list_modules(o.modules, Runtime::kPy37);
+  if (!o.modules.empty() || std::getenv("SLOWFAST_PATH"))
+    return list_modules("module path (" + origin(o.modules, runtimes[0]) + "):", module_path_for(o.modules, runtimes[0]));
+  for (size_t i = 0; i < runtimes.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    list_modules(to_string(runtimes[i]) + " module path (" + origin(o.modules, runtimes[i]) + "):",
+                 module_path_for(o.modules, runtimes[i]));
+  }
 }
 
 }  // namespace
