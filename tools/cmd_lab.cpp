@@ -24,6 +24,7 @@ struct LabCommandOptions {
   int n = 10;
   double delay = 1, timeout = 30, watchdog = 100;
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
+  bool prepare = false;
 };
 
 void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
@@ -53,6 +54,10 @@ void run(const LabCommandOptions& o, const std::string& command) {
     for (const fs::path& dir : opts.host_module_path[rt]) path += (path.empty() ? "" : ":") + dir.string();
     host_paths += fmt::format(" {}: {}", to_string(rt), path.empty() ? "(nothing installed)" : path);
   }
+  if (o.prepare) {
+    for (const std::string& line : lab::prepare_environments(opts)) std::cout << line << "\n";
+    return;
+  }
   std::cout << fmt::format("slowfast lab: N = {}, delay {:g} s, stages {}; stage 0 (the host) module path{}\n",
                            opts.n, opts.delay_s, fmt::join(opts.stages, " "), host_paths);
   lab::LabResult result = lab::run_lab(opts, progress);
@@ -81,6 +86,9 @@ void add_lab_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   cmd->add_option("--out", o->out, "Write stages.md, stages.json and environment.md here");
   cmd->add_option("--labs", o->labs, "The labs/ directory")->capture_default_str();
+  cmd->add_flag("--prepare", o->prepare,
+                "Only build the stages' environments (build/labs/stageN/modules, for fetch --modules) "
+                "and say where they are; no server, no run");
   cmd->callback([o] {
     std::string command = fmt::format("slowfast lab -n {} --delay {:g}", o->n, o->delay);
     for (int s : o->stages) command += fmt::format(" --stage {}", s);

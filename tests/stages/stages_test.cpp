@@ -174,6 +174,17 @@ TEST_F(Lab, RunsEveryStageByDefault) {
   expect_every_cell_as_expected(run);
 }
 
+TEST_F(Lab, PrepareBuildsTheEnvironmentsAndRunsNothing) {
+  LabRun run = lab("--prepare --stage 3", dir_ / "host-empty");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const fs::path env = build_dir() / "labs" / "stage3" / "modules";
+  EXPECT_NE(run.output.find("stage 3: " + env.string() + "\n"), std::string::npos) << run.output;
+  for (const lab::Requirement& r : lab::read_stage(kLabs, 3).requirements)
+    EXPECT_TRUE(fs::exists(env / r.file_name())) << r.file_name();
+  EXPECT_EQ(run.output.find("uv-nonblocking"), std::string::npos) << "no cell ran: " << run.output;
+  EXPECT_FALSE(run.stages.contains("cells")) << "no results written";
+}
+
 TEST_F(Lab, AStageAskingForAModuleThatIsNotBuiltStopsWithAClearError) {
   fs::copy(kLabs, dir_ / "labs", fs::copy_options::recursive);
   std::ofstream(dir_ / "labs" / "stage2" / "requirements.txt") << "blocking_tls==9.9\n";

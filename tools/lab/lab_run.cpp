@@ -106,13 +106,43 @@ bool LabResult::all_match() const {
   return true;
 }
 
-LabResult run_lab(const LabOptions& o, const Progress& progress) {
-  // Every environment first: a missing module stops the lab before any run.
+namespace {
+
+// Every environment first: a missing module stops the lab before any run.
+std::vector<StagePlan> plan_lab(const LabOptions& o) {
   std::vector<int> stages = o.stages.empty() ? stage_numbers(o.labs_dir) : o.stages;
   if (stages.empty()) throw std::runtime_error("no stageN directories in " + o.labs_dir.string());
   std::vector<StagePlan> plans;
   for (int stage : stages)
     for (StagePlan& plan : plan_stage(o, stage)) plans.push_back(std::move(plan));
+  return plans;
+}
+
+std::string path_text(const std::vector<fs::path>& path) {
+  std::string text;
+  for (const fs::path& dir : path) text += (text.empty() ? "" : ":") + dir.string();
+  return text.empty() ? "(nothing installed)" : text;
+}
+
+}  // namespace
+
+std::vector<std::string> prepare_environments(const LabOptions& o) {
+  std::vector<std::string> lines;
+  for (const StagePlan& p : plan_lab(o)) {
+    Cell labelled;
+    labelled.stage = p.stage;
+    labelled.env = p.env;
+    const auto& py27 = p.module_path.at(Runtime::kPy27);
+    const auto& py37 = p.module_path.at(Runtime::kPy37);
+    lines.push_back(py27 == py37 ? fmt::format("stage {}: {}", labelled.stage_label(), path_text(py27))
+                                 : fmt::format("stage {}: py27 {}, py37 {}", labelled.stage_label(),
+                                               path_text(py27), path_text(py37)));
+  }
+  return lines;
+}
+
+LabResult run_lab(const LabOptions& o, const Progress& progress) {
+  std::vector<StagePlan> plans = plan_lab(o);
 
   struct Job {
     const StagePlan* plan;

@@ -63,6 +63,11 @@ using Progress = std::function<void(const Cell& cell, size_t index, size_t total
 // requirements file); per-request failures stay in the cells' records.
 LabResult run_lab(const LabOptions& options, const Progress& progress);
 
+// Builds every environment run_lab would run on and says where each is, one line per
+// environment ("stage 2: build/labs/stage2/modules"): `slowfast lab --prepare`, the
+// stages' module directories for `fetch --modules` without a run.
+std::vector<std::string> prepare_environments(const LabOptions& options);
+
 // The laptop of the story, shipped beside stage 0: pyOpenSSL for Python 2.7 only.
 inline constexpr const char* kLaptopEnv = "laptop";
 inline constexpr const char* kLaptopRequirements = "stage0/laptop.txt";
