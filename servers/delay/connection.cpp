@@ -243,6 +243,8 @@ void Connection::send_response() {
     send(out.data(), out.size());
     state_ = State::kDripping;
     drip_next_ = 0;
+    uv_update_time(worker_.loop());
+    drip_start_ms_ = uv_now(worker_.loop());
     send_drip_piece();
     return;
   }
@@ -259,8 +261,15 @@ void Connection::send_drip_piece() {
   size_t from = size * i / pieces, to = size * (i + 1) / pieces;
   send(r.body.data() + from, to - from);
   if (closing_) return;
-  if (i + 1 == pieces) finish_response();
-  else arm_timer(r.drip_duration_s / static_cast<double>(pieces));
+  if (i + 1 == pieces) return finish_response();
+  // Piece i + 1 is due at its place on the schedule, not one period after this one: a
+  // relative 1 ms timer fires late by a loop turn each time, and 1000 pieces took twice
+  // the duration asked for. Behind schedule, the next piece goes at once.
+  uv_update_time(worker_.loop());
+  auto due = drip_start_ms_ + static_cast<std::uint64_t>(r.drip_duration_s * 1000 * static_cast<double>(i + 1) /
+                                                         static_cast<double>(pieces) + 0.5);
+  std::uint64_t now = uv_now(worker_.loop());
+  arm_timer(due > now ? static_cast<double>(due - now) / 1000 : 0);
 }
 
 void Connection::finish_response() {

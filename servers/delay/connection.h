@@ -98,6 +98,7 @@ class Connection {
   std::string target_;
   bool keep_alive_ = true;
   int drip_next_ = 0;
+  std::uint64_t drip_start_ms_ = 0;  // uv_now() when the first piece went: the schedule's zero
 };
 
 }  // namespace slowfast::server

@@ -132,6 +132,23 @@ TEST(DelayServer, DripTricklesTheBodyInPieces) {
   EXPECT_GE(since(t0), 0.4);
 }
 
+// A thousand pieces over half a second end after about half a second. With a relative
+// timer per piece (each at least 1 ms, fired a loop turn late) they took twice as long.
+// Shape, wide margin.
+TEST(DelayServer, DripOfAThousandPiecesKeepsToItsDuration) {
+  ServerProcess server;
+  RawConnection conn(server.http_port(), false);
+  auto t0 = Clock::now();
+  conn.send("GET /drip?numbytes=1000&duration=0.5&delay=0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  bool closed = false;
+  std::string response = conn.read_until_close(10, &closed);
+  double took = since(t0);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(body_of(response), std::string(1000, '*'));
+  EXPECT_GE(took, 0.45);
+  EXPECT_LT(took, 0.8) << "the drip fell behind its schedule";
+}
+
 TEST(DelayServer, HandshakeDelayHoldsTheTlsHandshake) {
   ServerProcess server({"--handshake-delay", "300"});
   auto client = tls_client(server);
