@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "lab/lab_report.h"
 #include "lab/lab_run.h"
+#include "lab/predict.h"
 #include "lab/stage_table.h"
 #include "slowfast/build_dir.h"
 #include "uv_nonblocking/module_loader.h"
@@ -24,7 +25,7 @@ struct LabCommandOptions {
   int n = 10;
   double delay = 1, timeout = 30, watchdog = 100;
   std::string out, labs = SLOWFAST_SOURCE_DIR "/labs";
-  bool prepare = false;
+  bool prepare = false, predict = false;
 };
 
 void progress(const lab::Cell& c, size_t i, size_t total, bool done) {
@@ -58,10 +59,19 @@ void run(const LabCommandOptions& o, const std::string& command) {
     for (const std::string& line : lab::prepare_environments(opts)) std::cout << line << "\n";
     return;
   }
+  std::vector<lab::Guess> guesses;
+  if (o.predict) {
+    std::vector<std::string> rows = lab::planned_rows(opts);
+    std::cout << fmt::format("Predict each cell: N = {} requests to /delay/{:g}, uv-nonblocking (grequests).\n\n{}\n",
+                             opts.n, opts.delay_s, lab::render_blank_table(rows));
+    guesses = lab::ask_guesses(rows, std::cin, std::cout);
+    std::cout << "\n";
+  }
   std::cout << fmt::format("slowfast lab: N = {}, delay {:g} s, stages {}; stage 0 (the host) module path{}\n",
                            opts.n, opts.delay_s, fmt::join(opts.stages, " "), host_paths);
   lab::LabResult result = lab::run_lab(opts, progress);
   std::cout << "\n" << lab::render_tables(result);
+  if (o.predict) std::cout << "\n" << lab::render_score(guesses, result);
   if (!o.out.empty()) {
     lab::write_results(result, o.out, command);
     std::cout << fmt::format("Wrote {0}/stages.md, {0}/stages.json, {0}/environment.md and {1} waterfall SVGs\n",
@@ -86,6 +96,9 @@ void add_lab_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
   cmd->add_option("--out", o->out, "Write stages.md, stages.json and environment.md here");
   cmd->add_option("--labs", o->labs, "The labs/ directory")->capture_default_str();
+  cmd->add_flag("--predict", o->predict,
+                "Predict, then reveal: show the table with ??? cells, read a guess per cell from stdin "
+                "(fast, slow or mixed), run, and score the guesses");
   cmd->add_flag("--prepare", o->prepare,
                 "Only build the stages' environments (build/labs/stageN/modules, for fetch --modules) "
                 "and say where they are; no server, no run");

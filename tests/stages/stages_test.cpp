@@ -174,6 +174,25 @@ TEST_F(Lab, RunsEveryStageByDefault) {
   expect_every_cell_as_expected(run);
 }
 
+// Predict, then reveal: ??? cells, a guess per cell from stdin (an unknown word is asked
+// again), the run, and the score against what the run showed.
+TEST_F(Lab, PredictScoresTheGuessesAgainstTheRun) {
+  ShellResult run = run_shell("printf 'fast\\nperhaps\\nfast\\n' | " + bin_dir() + "/slowfast lab --predict --stage 3 -n " +
+                              std::to_string(kN) + " --delay 0.2");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("| 3 | ??? | ??? |"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("(one of fast, slow, mixed)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("stage 3 py27: you said fast, it was fast ✓"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("stage 3 py37: you said fast, it was slow ✗"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("1 of 2 right."), std::string::npos) << run.output;
+  // Out of guesses: a clear error, no run.
+  ShellResult short_of_guesses = run_shell("printf 'fast\\n' | " + bin_dir() + "/slowfast lab --predict --stage 3");
+  EXPECT_EQ(short_of_guesses.exit_code, 2) << short_of_guesses.output;
+  EXPECT_NE(short_of_guesses.output.find("--predict reads one guess per cell"), std::string::npos)
+      << short_of_guesses.output;
+  EXPECT_EQ(short_of_guesses.output.find("uv-nonblocking py27 ..."), std::string::npos) << short_of_guesses.output;
+}
+
 TEST_F(Lab, PrepareBuildsTheEnvironmentsAndRunsNothing) {
   LabRun run = lab("--prepare --stage 3", dir_ / "host-empty");
   ASSERT_EQ(run.exit_code, 0) << run.output;

@@ -141,6 +141,17 @@ std::vector<std::string> prepare_environments(const LabOptions& o) {
   return lines;
 }
 
+std::vector<std::string> planned_rows(const LabOptions& o) {
+  std::vector<std::string> rows;
+  for (const StagePlan& p : plan_lab(o)) {
+    Cell labelled;
+    labelled.stage = p.stage;
+    labelled.env = p.env;
+    rows.push_back(labelled.stage_label());
+  }
+  return rows;
+}
+
 LabResult run_lab(const LabOptions& o, const Progress& progress) {
   std::vector<StagePlan> plans = plan_lab(o);
 

@@ -68,6 +68,10 @@ LabResult run_lab(const LabOptions& options, const Progress& progress);
 // stages' module directories for `fetch --modules` without a run.
 std::vector<std::string> prepare_environments(const LabOptions& options);
 
+// The rows run_lab will run, as Cell::stage_label() names them ("0 (host)", "0 (laptop)",
+// "1", ...): what `--predict` asks about. Builds the environments too.
+std::vector<std::string> planned_rows(const LabOptions& options);
+
 // The laptop of the story, shipped beside stage 0: pyOpenSSL for Python 2.7 only.
 inline constexpr const char* kLaptopEnv = "laptop";
 inline constexpr const char* kLaptopRequirements = "stage0/laptop.txt";
