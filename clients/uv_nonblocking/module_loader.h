@@ -29,7 +29,7 @@ class LoadedModule {
 
   const std::filesystem::path& file() const { return file_; }
   const SlowfastModuleInfo& info() const { return *info_; }
-  std::string id() const;  // "coop_shim-1.3"
+  std::string id() const;  // "coop_shim-1.2+recv_into"
 
  private:
   std::filesystem::path file_;

@@ -22,7 +22,7 @@ class ModuleDir : public TempDir {
 const fs::path kModules = SLOWFAST_TEST_MODULE_DIR;
 const fs::path kBlockingTls = kModules / "blocking_tls-1.0.so";
 const fs::path kShim12 = kModules / "coop_shim-1.2.so";
-const fs::path kShim13 = kModules / "coop_shim-1.3.so";
+const fs::path kShimPatched = kModules / "coop_shim-1.2+recv_into.so";
 const fs::path kPatchSelect = fs::path(SLOWFAST_TEST_PATCH_SELECT_DIR) / "patch_select-1.0.so";
 
 std::string load_error(const std::vector<fs::path>& path) {
@@ -60,15 +60,15 @@ TEST(ModuleLoader, MissingDirectory) {
 }
 
 TEST(ModuleLoader, TwoVersionsInOneDirectoryConflict) {
-  ModuleDir dir({kShim12, kShim13});
+  ModuleDir dir({kShim12, kShimPatched});
   EXPECT_NE(load_error({dir.path()}).find("conflicting modules"), std::string::npos);
 }
 
 TEST(ModuleLoader, FirstDirectoryOnThePathWins) {
-  ModuleDir first({kShim13}), second({kShim12});
+  ModuleDir first({kShimPatched}), second({kShim12});
   ModuleSet set = load_module_path({first.path(), second.path()});
   ASSERT_EQ(set.modules.size(), 1u);
-  EXPECT_EQ(set.modules[0].id(), "coop_shim-1.3");
+  EXPECT_EQ(set.modules[0].id(), "coop_shim-1.2+recv_into");
   ASSERT_EQ(set.shadowed.size(), 1u);
   EXPECT_EQ(set.shadowed[0].filename(), "coop_shim-1.2.so");
 }
@@ -87,7 +87,7 @@ TEST(SocketFactory, WhatIsInstalledDecidesTheClass) {
   EXPECT_EQ(tls_class_with({}), "NativeTlsSocket");
   EXPECT_EQ(tls_class_with({kBlockingTls}), "BlockingTlsSocket");
   EXPECT_EQ(tls_class_with({kBlockingTls, kShim12}), "CoopShim");
-  EXPECT_EQ(tls_class_with({kBlockingTls, kShim13}), "CoopShim");
+  EXPECT_EQ(tls_class_with({kBlockingTls, kShimPatched}), "CoopShim");
   // gevent_openssl without pyopenssl patches a class nobody makes.
   EXPECT_EQ(tls_class_with({kShim12}), "NativeTlsSocket");
 }

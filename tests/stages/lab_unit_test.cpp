@@ -47,6 +47,12 @@ TEST_F(Requirements, AnUnpinnedLineIsAnErrorNamingTheLine) {
   }
 }
 
+TEST_F(Requirements, ALocalVersionLabelIsPartOfTheVersion) {
+  auto reqs = read_requirements(write("r.txt", "coop_shim==1.2+recv_into\n"));
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].file_name(), "coop_shim-1.2+recv_into.so");
+}
+
 TEST_F(Requirements, RuntimeMarkersSayWhichRuntimeALineIsFor) {
   auto reqs = read_requirements(write("r.txt", "blocking_tls==1.0 ; runtime == \"py27\"\n"
                                                "coop_shim==1.2;runtime!=\"py27\"\nother==2.0\n"));
@@ -93,10 +99,10 @@ TEST_F(StageFiles, ABadExpectedLineIsAnErrorNamingTheLine) {
 
 TEST_F(Environment, HoldsExactlyTheRequiredModules) {
   fs::create_directories(dir_ / "store");
-  for (const char* f : {"blocking_tls-1.0.so", "coop_shim-1.2.so", "coop_shim-1.3.so"})
+  for (const char* f : {"blocking_tls-1.0.so", "coop_shim-1.2.so", "coop_shim-1.2+recv_into.so"})
     std::ofstream(dir_ / "store" / f) << f;
   fs::create_directories(dir_ / "env");
-  std::ofstream(dir_ / "env" / "coop_shim-1.3.so") << "left from another stage";
+  std::ofstream(dir_ / "env" / "coop_shim-1.2+recv_into.so") << "left from another stage";
   build_environment(dir_ / "env", {{"blocking_tls", "1.0"}, {"coop_shim", "1.2"}}, dir_ / "store");
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir_ / "env")) files.push_back(e.path().filename());
@@ -138,6 +144,13 @@ TEST(Expectations, HostRulesAgreeWithEveryStagesFiles) {
 
 TEST(Expectations, AShimWithNothingToPatchChangesNothing) {
   EXPECT_EQ(expected_nonblocking({"coop_shim-1.2"}, Runtime::kPy37), Verdict::kFast);
+}
+
+TEST(Expectations, TheLocallyPatchedShimOrALaterReleaseHasRecvInto) {
+  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.2"}, Runtime::kPy37), Verdict::kSlow);
+  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.2+recv_into"}, Runtime::kPy37), Verdict::kFast);
+  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.3"}, Runtime::kPy37), Verdict::kFast);
+  EXPECT_EQ(expected_nonblocking({"blocking_tls-1.0", "coop_shim-1.2+debug"}, Runtime::kPy37), Verdict::kSlow);
 }
 
 TEST(Expectations, ThreadpoolTakesCeilNOverThreadsRounds) {

@@ -1,24 +1,34 @@
 #include "expectations.h"
 
+#include <optional>
+#include <string>
+
 #include "core/verdict.h"
 
 namespace slowfast::lab {
 namespace {
 
-// "coop_shim-1.2" -> 1.2 when the id names `module`, else a negative number.
-double version_of(const std::vector<std::string>& ids, const std::string& module) {
+// The version of `module` among `ids` ("coop_shim-1.2+recv_into" -> "1.2+recv_into"),
+// nothing when it is not installed.
+std::optional<std::string> version_of(const std::vector<std::string>& ids, const std::string& module) {
   for (const std::string& id : ids)
-    if (id.rfind(module + "-", 0) == 0) return std::stod(id.substr(module.size() + 1));
-  return -1;
+    if (id.rfind(module + "-", 0) == 0) return id.substr(module.size() + 1);
+  return std::nullopt;
+}
+
+// Whether this coop_shim has a cooperative recv_into: the locally patched 1.2
+// ("+recv_into"), or any release from 1.3 on, had gevent_openssl made one.
+bool shim_has_recv_into(const std::string& version) {
+  return version.find("+recv_into") != std::string::npos || std::stod(version) >= 1.3;
 }
 
 }  // namespace
 
 Verdict expected_nonblocking(const std::vector<std::string>& ids, Runtime runtime) {
-  if (version_of(ids, "blocking_tls") < 0) return Verdict::kFast;
-  double shim = version_of(ids, "coop_shim");
-  if (shim < 0) return Verdict::kSlow;
-  if (shim < 1.3) return runtime == Runtime::kPy27 ? Verdict::kFast : Verdict::kSlow;
+  if (!version_of(ids, "blocking_tls")) return Verdict::kFast;
+  std::optional<std::string> shim = version_of(ids, "coop_shim");
+  if (!shim) return Verdict::kSlow;
+  if (!shim_has_recv_into(*shim)) return runtime == Runtime::kPy27 ? Verdict::kFast : Verdict::kSlow;
   return Verdict::kFast;
 }
 

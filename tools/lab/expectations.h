@@ -4,7 +4,7 @@
 //   no blocking_tls                 -> fast (NativeTlsSocket waits in the loop)
 //   blocking_tls, no coop_shim      -> slow (poll() blocks the loop)
 //   + coop_shim 1.2                 -> py27 fast (recv is cooperative), py37 slow (recv_into is not)
-//   + coop_shim 1.3 or later        -> fast
+//   + coop_shim 1.2+recv_into       -> fast (the locally patched 1.2; or a 1.3 had there been one)
 // blocking is slow; uv-threadpool takes ceil(N / threads) rounds of the delay.
 #pragma once
 #include <string>

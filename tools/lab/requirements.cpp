@@ -10,7 +10,7 @@ std::vector<Requirement> read_requirements(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read " + file.string());
   static const std::regex pinned(
-      R"re(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*([0-9][0-9.]*)\s*(;\s*runtime\s*(==|!=)\s*"([a-z0-9]+)"\s*)?$)re");
+      R"re(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*==\s*([0-9][0-9.]*(?:\+[A-Za-z0-9_.]+)?)\s*(;\s*runtime\s*(==|!=)\s*"([a-z0-9]+)"\s*)?$)re");
   std::vector<Requirement> out;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {

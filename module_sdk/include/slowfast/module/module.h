@@ -24,7 +24,7 @@ extern "C" {
 struct SlowfastModuleInfo {
   std::uint32_t abi_version;  // SLOWFAST_MODULE_ABI of the build that made the module
   const char* name;           // "coop_shim"
-  const char* version;        // "1.3"
+  const char* version;        // "1.2", "1.2+recv_into"
   const char* summary;        // one line for `slowfast modules`: what it changes
   // Called once, before any socket is made. A module cannot see host symbols (it links
   // with --no-undefined): `host` is how its probes reach the host's recorder; pass it to
