@@ -95,10 +95,11 @@ std::string Cell::waterfall_file() const {
                      runtime_matters ? to_string(runtime) : to_string(variant));
 }
 
-std::string Cell::stage_label() const {
+std::string stage_label(int stage, const std::string& env) {
   if (stage != kHostStage) return std::to_string(stage);
   return fmt::format("{} ({})", stage, env.empty() ? "host" : env);
 }
+
 
 bool LabResult::all_match() const {
   for (const Cell& c : cells)
@@ -129,13 +130,10 @@ std::string path_text(const std::vector<fs::path>& path) {
 std::vector<std::string> prepare_environments(const LabOptions& o) {
   std::vector<std::string> lines;
   for (const StagePlan& p : plan_lab(o)) {
-    Cell labelled;
-    labelled.stage = p.stage;
-    labelled.env = p.env;
     const auto& py27 = p.module_path.at(Runtime::kPy27);
     const auto& py37 = p.module_path.at(Runtime::kPy37);
-    lines.push_back(py27 == py37 ? fmt::format("stage {}: {}", labelled.stage_label(), path_text(py27))
-                                 : fmt::format("stage {}: py27 {}, py37 {}", labelled.stage_label(),
+    lines.push_back(py27 == py37 ? fmt::format("stage {}: {}", stage_label(p.stage, p.env), path_text(py27))
+                                 : fmt::format("stage {}: py27 {}, py37 {}", stage_label(p.stage, p.env),
                                                path_text(py27), path_text(py37)));
   }
   return lines;
@@ -143,12 +141,7 @@ std::vector<std::string> prepare_environments(const LabOptions& o) {
 
 std::vector<std::string> planned_rows(const LabOptions& o) {
   std::vector<std::string> rows;
-  for (const StagePlan& p : plan_lab(o)) {
-    Cell labelled;
-    labelled.stage = p.stage;
-    labelled.env = p.env;
-    rows.push_back(labelled.stage_label());
-  }
+  for (const StagePlan& p : plan_lab(o)) rows.push_back(stage_label(p.stage, p.env));
   return rows;
 }
 

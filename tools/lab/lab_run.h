@@ -27,6 +27,9 @@ struct LabOptions {
   std::map<Runtime, std::vector<std::filesystem::path>> host_module_path;
 };
 
+// "2", "0 (host)", "0 (laptop)": the stage column of the tables.
+std::string stage_label(int stage, const std::string& env);
+
 struct Cell {
   int stage = 0;
   // Stage 0 runs on the host ("") and, from labs/stage0/laptop.txt, on the story's
@@ -44,8 +47,7 @@ struct Cell {
   // "waterfall-stage2-py37.svg"; stage 0's httplib variants: "waterfall-stage0-blocking.svg";
   // the laptop's: "waterfall-stage0-laptop-py27.svg".
   std::string waterfall_file() const;
-  // "2", "0 (host)", "0 (laptop)": the stage column of the tables.
-  std::string stage_label() const;
+  std::string stage_label() const { return lab::stage_label(stage, env); }
 };
 
 struct LabResult {
