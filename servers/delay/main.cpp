@@ -7,6 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "background.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
@@ -48,17 +51,34 @@ int main(int argc, char** argv) {
                  "Event loops (threads) sharing the ports via SO_REUSEPORT (0: one per CPU)")
       ->capture_default_str()->check(CLI::Range(0, 64));
   app.add_flag("--access-log", cfg.access_log, "One line per response on stderr");
+  bool background = false;
+  std::string log_path;
+  app.add_flag("--background", background,
+               "Return once listening: print the server's pid on stdout (SERVER=$(slowfast-server "
+               "--background); ...; kill $SERVER) and its listening line on stderr");
+  app.add_option("--log", log_path,
+                 "With --background: append the server's own output here (default: discarded)");
   CLI11_PARSE(app, argc, argv);
+  if (!log_path.empty() && !background) {
+    std::fprintf(stderr, "slowfast-server: error: --log goes with --background\n");
+    return 2;
+  }
+
+  // Before the server exists: the fork must not copy a loop, a thread or OpenSSL state.
+  std::optional<slowfast::server::Background> detached;
+  if (background) detached.emplace(slowfast::server::Background::detach(log_path));
 
   slowfast::server::Server server(cfg);
   try {
     server.start();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "slowfast-server: error: %s\n", e.what());
+    if (detached) detached->failed(e.what());
     return 2;
   }
   std::printf("%s\n", server.listening_line().c_str());
   std::fflush(stdout);
+  if (detached) detached->listening(server.listening_line());
   server.run();
   const auto& c = server.counters();
   server.log(fmt::format("stopped: {} connections, {} requests, {} refused, {} handshake failures",
