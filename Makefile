@@ -41,8 +41,9 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 test: build
 	ctest --preset $(PRESET) -j $(JOBS) --timeout 300 $(CTEST_ARGS)
 
+RESULTS ?= results
 labs: build
-	$(BUILD_DIR)/bin/slowfast lab --out results
+	$(BUILD_DIR)/bin/slowfast lab --out $(RESULTS)
 
 # A static pattern rule: GNU make skips plain pattern rules for .PHONY targets, so
 # `lab-stage%:` alone made `make lab-stage2` a silent no-op.
