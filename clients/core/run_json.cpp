@@ -68,6 +68,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"delay_s", r.delay_s},
       {"errors_by_kind", errors_by_kind(r)},
       {"total_s", seconds(r.total_s)},
+      {"cpu_s", seconds(r.cpu_s)},
       {"valid", r.valid_pages.size()},
       {"invalid", r.invalid_pages.size()},
       {"valid_page_ids", r.valid_pages},

@@ -1,5 +1,5 @@
 // The `fetch --json` document (the CLI contract; later tools read it):
-// {"variant","runtime","modules":[...],"n","delay_s","total_s","valid","invalid","verdict",
+// {"variant","runtime","modules":[...],"n","delay_s","total_s","cpu_s","valid","invalid","verdict",
 //  "requests":[{"page","status","bytes","error","t":{"start","connected","tls_done",
 //  "sent","first_byte","done"}}]}
 // valid/invalid are counts; valid_page_ids/invalid_page_ids list the pages. Times are

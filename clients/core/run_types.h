@@ -117,6 +117,7 @@ struct RunResult {
   int n = 0;
   double delay_s = 0;
   double total_s = 0;                // first start to last done
+  double cpu_s = 0;                  // this process's CPU (user + system, every thread) during the run
   int threads = 0;                   // uv-threadpool: threadpool size; 0 otherwise
   std::vector<int> valid_pages;      // sorted page ids
   std::vector<int> invalid_pages;

@@ -217,7 +217,7 @@ void Connection::handle_request() {
     worker_.server().log("route " + req.target + " failed: " + e.what());
     response_ = error_response(500, "internal error while routing the request");
   }
-  keep_alive_ = parser_.keep_alive() && !worker_.draining() && !peer_finished_;
+  keep_alive_ = parser_.keep_alive() && !worker_.draining() && !peer_finished_ && !response_.close_delimited;
   if (response_.delay_s > 0) {
     state_ = State::kWaiting;
     arm_timer(response_.delay_s);
@@ -235,7 +235,7 @@ void Connection::send_response() {
   std::string out = line;
   out += "Server: slowfast\r\nContent-Type: " + r.content_type + "\r\n";
   for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
-  if (!bodyless) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  if (!bodyless && !r.close_delimited) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   out += keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
   if (worker_.config().access_log)
     worker_.server().log(peer_address() + " " + method_ + " " + target_ + " " + std::to_string(r.status));

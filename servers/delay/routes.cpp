@@ -210,9 +210,10 @@ Response error_response(int status, const std::string& message) {
   return json_response(json{{"error", message}}, status);
 }
 
-Response route(const Request& req) {
+namespace {
+
+Response route_path(const Request& req, const json& args) {
   std::string_view path = path_of(req.target);
-  json args = query_args(req.target);
   std::string_view arg;
   if (starts_with(path, "/delay/", &arg)) return delay(req, args, arg);
   if (path == "/get") {
@@ -230,6 +231,18 @@ Response route(const Request& req) {
     return json_response(json{{"status", "ok"}, {"connections", req.open_connections}});
   return error_response(404, "no route for " + std::string(path) +
                                  " (try /delay/1, /get, /status/418, /bytes/64, /drip, /health)");
+}
+
+}  // namespace
+
+Response route(const Request& req) {
+  json args = query_args(req.target);
+  std::optional<std::string> framing = query_param(args, "framing");
+  if (framing && *framing != "close" && *framing != "length")
+    return error_response(400, "framing is close or length, got '" + *framing + "'");
+  Response r = route_path(req, args);
+  r.close_delimited = framing == "close";
+  return r;
 }
 
 const char* reason_phrase(int status) {

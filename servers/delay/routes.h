@@ -26,10 +26,14 @@ struct Response {
   // /drip: the body goes out in `drip_pieces` pieces spread evenly over drip_duration_s.
   int drip_pieces = 0;
   double drip_duration_s = 0;
+  // ?framing=close: no Content-Length; the body ends where the connection does (HTTP/1.0
+  // framing), so a client must read to the end of the stream.
+  bool close_delimited = false;
 };
 
 // Routes: /delay/{s} /get /status/{code} /bytes/{n} /drip /health. Bad values give a 400
-// with {"error": "..."}; unknown paths a 404.
+// with {"error": "..."}; unknown paths a 404. On any route, ?framing=close sends the body
+// without Content-Length and closes the connection after it (?framing=length: the default).
 Response route(const Request& req);
 
 // "Not Found" for 404 and so on; "Unknown" for codes without a standard phrase.

@@ -41,6 +41,24 @@ TEST(DelayServer, DelayTakesTheDelayAndEchoesArgs) {
   EXPECT_LT(took, 3 * 0.2);
 }
 
+TEST(DelayServer, FramingCloseEndsTheBodyWithTheConnection) {
+  // HTTP/1.0 framing: no Content-Length, the body is everything up to the close, even
+  // when the client asked for keep-alive.
+  ServerProcess server;
+  RawConnection c(server.https_port(), /*tls=*/true);
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_TRUE(c.send("GET /bytes/5000?framing=close&seed=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  bool closed = false;
+  std::string got = c.read_until_close(5, &closed);
+  EXPECT_TRUE(closed);
+  size_t head_end = got.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << got;
+  std::string head = got.substr(0, head_end);
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+  EXPECT_NE(head.find("Connection: close"), std::string::npos) << head;
+  EXPECT_EQ(got.size() - head_end - 4, 5000u);
+}
+
 TEST(DelayServer, FiftyConcurrentDelaysOverlap) {
   ServerProcess server;
   constexpr int kN = 50;

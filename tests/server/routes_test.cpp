@@ -59,6 +59,16 @@ TEST(Routes, BytesAreCappedAndSeedable) {
   EXPECT_EQ(route(get("/bytes/-5")).status, 400);
 }
 
+TEST(Routes, FramingCloseDropsTheLengthOnAnyRoute) {
+  EXPECT_FALSE(route(get("/bytes/64")).close_delimited);
+  EXPECT_FALSE(route(get("/bytes/64?framing=length")).close_delimited);
+  EXPECT_TRUE(route(get("/bytes/64?framing=close")).close_delimited);
+  EXPECT_TRUE(route(get("/drip?numbytes=8&duration=0&framing=close")).close_delimited);
+  Response bad = route(get("/get?framing=chunked"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("framing is close or length"), std::string::npos) << bad.body;
+}
+
 TEST(Routes, DripPlansPiecesOverTheDuration) {
   Response r = route(get("/drip?numbytes=20&duration=0.5&delay=0.1"));
   EXPECT_EQ(r.status, 200);
