@@ -11,8 +11,11 @@ FUZZ_SECONDS ?= 60
 STAGES := $(sort $(patsubst labs/stage%,%,$(wildcard labs/stage[0-9]*)))
 LAB_STAGES := $(addprefix lab-stage,$(STAGES))
 CHECK_STAGES := $(addprefix check-stage,$(STAGES))
+# The exercises are the folders labs/exercises/eN-name: check-eN builds and checks one.
+EXERCISES := $(sort $(patsubst labs/exercises/e%,%,$(foreach d,$(wildcard labs/exercises/e[0-9]*),$(firstword $(subst -, ,$(d))))))
+CHECK_EXERCISES := $(addprefix check-e,$(EXERCISES))
 
-.PHONY: all setup build test labs $(LAB_STAGES) $(CHECK_STAGES) \
+.PHONY: all setup build test labs $(LAB_STAGES) $(CHECK_STAGES) exercises $(CHECK_EXERCISES) \
         install-modules uninstall-modules bench scale fuzz clean help
 all: build
 
@@ -21,6 +24,7 @@ help:
 	@echo "make test    set up, build, run the CTest suite"
 	@echo "make lab-stageN   run one stage ($(firstword $(STAGES))-$(lastword $(STAGES))) on its own"
 	@echo "make check-stageN   build, run the tests of stages $(firstword $(STAGES))..N (CTest labels stage0..stageN)"
+	@echo "make check-eN   build your code for exercise N (labs/exercises/eN-*/) and validate it; make exercises: all of them"
 	@echo "make install-modules [HOST_STAGE=N | REQUIREMENTS=FILE] / uninstall-modules   what every command (and stage 0, the host) finds: stage N's modules (default $(HOST_STAGE)), or FILE's (labs/stage0/laptop.txt: the story's laptop)"
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites"
@@ -55,6 +59,17 @@ $(LAB_STAGES): lab-stage%: build
 # tests its label). Stage numbers are single digits, so [0-N] is exactly 0..N.
 $(CHECK_STAGES): check-stage%: build
 	ctest --preset $(PRESET) -j $(JOBS) --timeout 300 -L '^stage[0-$*]$$' $(CTEST_ARGS)
+
+# An exercise: `slowfast exercise check N` builds the attendee's code (CMake target
+# exercise_eN, never part of `build`) and validates it against the lab's own server.
+$(CHECK_EXERCISES): check-e%: build
+	$(BUILD_DIR)/bin/slowfast exercise check $*
+
+# Every exercise, one after another; the exit code says whether all passed.
+exercises: build
+	@failed=""; for n in $(EXERCISES); do $(BUILD_DIR)/bin/slowfast exercise check $$n || failed="$$failed e$$n"; done; \
+	if [ -n "$$failed" ]; then echo "make exercises: not yet passing:$$failed"; exit 1; fi; \
+	echo "make exercises: all $(words $(EXERCISES)) pass"
 
 # Stage 0 is the host: every command reads each runtime's site ($$SLOWFAST_SITE/py27 and
 # .../py37, SLOWFAST_SITE defaulting to /usr/local/lib/slowfast) unless SLOWFAST_PATH is

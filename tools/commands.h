@@ -19,6 +19,7 @@ void add_fetch_command(CLI::App& app);
 void add_modules_command(CLI::App& app);
 void add_lab_command(CLI::App& app);
 void add_install_commands(CLI::App& app);
+void add_exercise_command(CLI::App& app);
 
 
 }  // namespace slowfast::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   add_modules_command(app);
   add_lab_command(app);
   add_install_commands(app);
+  add_exercise_command(app);
   try {
     app.parse(argc, argv);
   } catch (const Exit& e) {

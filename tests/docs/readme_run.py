@@ -12,6 +12,9 @@ A README's fenced blocks each say what they are:
                     "..." for the words left out ("slowfast fetch ... --trace"). The first
                     such command from the one the previous output block showed is meant.
                     The block's lines must appear, in order, in that command's output.
+                    Every command must exit 0, unless its output block ends its comment
+                    with "; exit N" (<!-- output of: make check-e1; exit 2 -->: a starter
+                    that the validator rejects).
 A block without a kind is an error: a README cannot show output that nothing checks.
 
 An output line matches when its words are equal (runs of spaces are one space) and its
@@ -40,14 +43,15 @@ import tempfile
 
 RUN_TIMEOUT_S = 540  # under the TIMEOUT tests/docs/CMakeLists.txt gives these tests
 MARK = "@@readme-command"
-OUTPUT_OF = re.compile(r"^<!--\s*output of:\s*(.*?)\s*-->$")
+OUTPUT_OF = re.compile(r"^<!--\s*output of:\s*(.*?)\s*(?:;\s*exit\s+(\d+)\s*)?-->$")
 NOT_RUN = {"make test"}  # the command that runs this check
 FIXED_PORTS = (8443, 8080)  # slowfast-server's defaults, which the READMEs use
 
 
 class Block:
-    def __init__(self, line, kind, output_of, lines):
+    def __init__(self, line, kind, output_of, lines, exit_code=0):
         self.line, self.kind, self.output_of, self.lines = line, kind, output_of, lines
+        self.exit_code = exit_code
 
 
 def parse_blocks(path):
@@ -69,7 +73,8 @@ def parse_blocks(path):
             body.append(lines[i])
             i += 1
         i += 1
-        block = Block(start, kind, output_of.group(1) if output_of else None, body)
+        block = Block(start, kind, output_of.group(1) if output_of else None, body,
+                      int(output_of.group(2)) if output_of and output_of.group(2) else 0)
         if not kind and block.output_of is None:
             errors.append(f"{path}:{start}: a block without a kind: mark it ```sh (run by this check), "
                           "```text (shown, not run), or put <!-- output of: COMMAND --> before it")
@@ -105,27 +110,32 @@ def names(name, command):
 
 
 def script_for(commands):
-    out = ["exec 2>&1", "set -e -o pipefail"]
+    """One bash script: each command after a mark, its exit code after it."""
+    out = ["exec 2>&1", "set -o pipefail"]
     for n, command in enumerate(commands):
         out.append(f"printf '\\n{MARK} {n}\\n'")
         if bare(command) in NOT_RUN:
             out.append(f"echo 'not run here: {bare(command)} (this check runs inside it)'")
         else:
             out.append(command)
+        out.append(f"printf '\\n{MARK} {n} exit %d\\n' $?")
     return "\n".join(out) + "\n"
 
 
 def split_output(text, count):
-    """Each command's output, from the marks the script printed before each."""
-    parts = [""] * count
+    """Each command's output and exit code, from the marks the script printed."""
+    parts, codes = [""] * count, [None] * count
     current = None
     for line in text.split("\n"):
-        m = re.fullmatch(MARK + r" (\d+)", line)
-        if m:
+        m = re.fullmatch(MARK + r" (\d+)(?: exit (\d+))?", line)
+        if m and m.group(2) is not None:
+            codes[int(m.group(1))] = int(m.group(2))
+            current = None
+        elif m:
             current = int(m.group(1))
         elif current is not None:
             parts[current] += line + "\n"
-    return parts
+    return parts, codes
 
 
 BAR = re.compile(r"\|[-=>.#~ ]{10,}\|")
@@ -269,12 +279,16 @@ def main():
         if keep:
             shutil.copytree(scratch, keep, dirs_exist_ok=True)
         shutil.rmtree(scratch, ignore_errors=True)
-    parts = split_output(text, len(commands))
+    parts, codes = split_output(text, len(commands))
 
-    failed = proc.returncode != 0
-    if failed:
-        last = max((i for i in range(len(commands)) if parts[i]), default=0)
-        print(f"{rel}: `{bare(commands[last])}` failed (exit {proc.returncode}); its output:\n{parts[last]}")
+    failed = False
+    expected_exit = {i: b.exit_code for b, i in shows}
+    for i, c in enumerate(commands):
+        want = expected_exit.get(i, 0)
+        if codes[i] != want:
+            failed = True
+            got = "did not finish" if codes[i] is None else f"exited {codes[i]}"
+            print(f"{rel}: `{bare(c)}` {got}, not {want}; its output:\n{parts[i]}")
     for block, i in shows:
         missing = check_output(block, parts[i])
         if missing is not None:

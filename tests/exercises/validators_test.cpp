@@ -1,0 +1,57 @@
+// Every exercise's validator is honest: it rejects the starter (labs/exercises/eN-*/)
+// and accepts the reference solution (labs/exercises/solutions/eN-*/), each built and
+// run by `slowfast exercise check N [--solution]` as an attendee would.
+#include <ostream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cli_process.h"
+#include "exercise/exercises.h"
+
+namespace slowfast::exercise {
+// Test names and failure lines show "e1", not the struct's bytes.
+void PrintTo(const Exercise& e, std::ostream* os) { *os << e.id() << " (" << e.folder << ")"; }
+}  // namespace slowfast::exercise
+
+namespace slowfast::testing {
+namespace {
+
+using exercise::Exercise;
+
+class Validator : public ::testing::TestWithParam<Exercise> {};
+
+TEST_P(Validator, FailsOnTheStarter) {
+  CliResult r = run_slowfast({"exercise", "check", std::to_string(GetParam().number)}, {}, 280);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("\n  FAIL "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Validation failed: "), std::string::npos) << r.out;
+}
+
+TEST_P(Validator, PassesOnTheSolution) {
+  CliResult r = run_slowfast({"exercise", "check", std::to_string(GetParam().number), "--solution"}, {}, 280);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("\n  FAIL "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Validation successful: "), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Exercises, Validator, ::testing::ValuesIn(exercise::exercises()),
+                         [](const ::testing::TestParamInfo<Exercise>& p) { return p.param.id(); });
+
+TEST(ExerciseCommand, AnUnknownNumberIsAUsageError) {
+  CliResult r = run_slowfast({"exercise", "check", "99"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("there is no exercise 99"), std::string::npos) << r.err;
+}
+
+TEST(ExerciseCommand, ListNamesEveryExerciseAndItsMakeTarget) {
+  CliResult r = run_slowfast({"exercise", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const Exercise& e : exercise::exercises()) {
+    EXPECT_NE(r.out.find("labs/exercises/" + e.folder), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("make check-" + e.id()), std::string::npos) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace slowfast::testing

@@ -1,0 +1,30 @@
+#include "exercise/exercises.h"
+
+#include <sstream>
+
+namespace slowfast::exercise {
+
+const std::vector<Exercise>& exercises() {
+  static const std::vector<Exercise> all = {
+      {1, "e1-recv-into", "Write the cooperative recv_into (the talk's patch)", &validate_recv_into},
+  };
+  return all;
+}
+
+const Exercise* find_exercise(int number) {
+  for (const Exercise& e : exercises())
+    if (e.number == number) return &e;
+  return nullptr;
+}
+
+bool ran(Validation& v, const Fetch& f, const std::string& what) {
+  if (f.finished()) return true;
+  std::string last;
+  std::istringstream lines(f.output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) last = line;
+  v.check(false, what, f.why_not() + (last.empty() ? "" : "; last line: " + last) + "; ran: " + f.command);
+  return false;
+}
+
+}  // namespace slowfast::exercise
