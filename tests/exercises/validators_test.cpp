@@ -38,6 +38,28 @@ TEST_P(Validator, PassesOnTheSolution) {
 INSTANTIATE_TEST_SUITE_P(Exercises, Validator, ::testing::ValuesIn(exercise::exercises()),
                          [](const ::testing::TestParamInfo<Exercise>& p) { return p.param.id(); });
 
+// Exercise 1's checks that the starter passes (it is slow, not wrong) can fail too: each
+// wrong fix (wrong_fixes/e1_coop_shim_wrong.cpp) fails the check named after its flaw.
+struct WrongFix {
+  const char* flaw;   // build/tests/exercises/wrong/<flaw>
+  const char* check;  // the FAIL line's check
+};
+
+class E1WrongFix : public ::testing::TestWithParam<WrongFix> {};
+
+TEST_P(E1WrongFix, FailsItsCheck) {
+  std::string dir = std::string(SLOWFAST_E1_WRONG_DIR) + "/" + GetParam().flaw;
+  CliResult r = run_slowfast({"exercise", "check", "1", "--modules", dir}, {}, 280);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(std::string("  FAIL ") + GetParam().check), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Exercises, E1WrongFix,
+    ::testing::Values(WrongFix{"busy", "no busy loop"}, WrongFix{"eof_throws", "the end of the stream"},
+                      WrongFix{"no_timeout", "the request timeout still holds"}),
+    [](const ::testing::TestParamInfo<WrongFix>& p) { return std::string(p.param.flaw); });
+
 TEST(ExerciseCommand, AnUnknownNumberIsAUsageError) {
   CliResult r = run_slowfast({"exercise", "check", "99"});
   EXPECT_EQ(r.exit_code, 2);

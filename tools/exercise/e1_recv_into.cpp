@@ -54,21 +54,21 @@ void validate_recv_into(Validation& v) {
     v.check(all_shim, "every request goes through your CoopShim", "socket classes: " + classes);
     check_fast(v, run, "py37");
 
-    // The loop never slept in a wait: stalls blamed on poll() are the bug; any other
-    // (a handshake on a busy machine) is shown but not held against the fix.
-    int in_poll = 0;
+    // The loop never stalled in a read (in poll() under it, or spinning in it); a stall
+    // elsewhere (a handshake on a busy machine) is shown but not held against the fix.
+    int in_read = 0;
     std::string worst = "no stall";
     double longest = 0;
     for (const auto& s : run["watchdog"]["stalls"]) {
       std::string culprit = s.value("culprit", "");
-      if (culprit.find("poll") != std::string::npos) ++in_poll;
+      if (culprit.find("recv") != std::string::npos) ++in_read;
       if (s.value("length", 0.0) > longest) {
         longest = s.value("length", 0.0);
         worst = fmt::format("longest {} in {}", secs(longest), culprit);
       }
     }
-    v.check(in_poll == 0, fmt::format("the loop never waits in poll() over {:g} ms", kStallMs),
-            fmt::format("{} stalls in poll, {}", in_poll, worst));
+    v.check(in_read == 0, fmt::format("the loop never stalls in a read over {:g} ms", kStallMs),
+            fmt::format("{} stalls in a read, {}", in_read, worst));
 
     std::string where = "no recv_into row";
     bool in_shim = false;
