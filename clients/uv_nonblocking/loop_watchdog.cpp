@@ -11,6 +11,9 @@ namespace {
 // it lasts (between 1 and 1.25 thresholds in) and an idle loop beats well within it.
 // How often a stall that goes on is told again to the run's events (`fetch --trace`).
 constexpr double kRetellS = 0.5;
+// How long the monitor waits for the loop thread's stack. A signal normally lands in
+// microseconds; TSan holds it until its next safe point, possibly after the stall.
+constexpr std::chrono::milliseconds kSampleWait{50};
 
 std::chrono::microseconds period(double threshold_s) {
   return std::chrono::microseconds(std::max<std::int64_t>(1000, std::llround(threshold_s / 4 * 1e6)));
@@ -56,12 +59,17 @@ void LoopWatchdog::monitor() {
     double now = clock_.now();
     bool stuck = now - last_alive_s_ > threshold_s_;
     bool known = !seen_.empty() && seen_.back().start_s == last_alive_s_;
-    if (stuck && !known)
-      seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page()});
+    if (stuck && !known) {
+      seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page(), {}});
+      // Under mu_, like the line below: the loop's next sign of life waits, so the stack
+      // is the stall's own (the loop is stuck, the wait is short).
+      seen_.back().stack = sampler_.sample(kSampleWait);
+    }
     // Told while the loop is stuck, under mu_: the loop's next sign of life waits for the
     // line, so the stall is never reported after the loop moved on.
     if (stuck && events_ && (!known || now - last_told_s_ >= kRetellS)) {
-      events_->on_stall(last_alive_s_, now, seen_.back().page, recorder_.culprit_now());
+      static const std::vector<std::string> kTold;  // a stall told again: its stack was told
+      events_->on_stall(last_alive_s_, now, seen_.back().page, recorder_.culprit_now(), known ? kTold : seen_.back().stack);
       last_told_s_ = now;
     }
   }
@@ -85,7 +93,7 @@ WatchdogReport LoopWatchdog::finish() {
   WatchdogReport report{true, threshold_s_, {}};
   for (const Seen& s : seen_) {
     double end = s.end_s >= 0 ? s.end_s : clock_.now();
-    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page});
+    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page, s.stack});
   }
   return report;
 }

@@ -1,0 +1,51 @@
+// StackSampler: the real stack of one thread (the loop's), taken from another thread
+// (the watchdog's monitor) - what gevent's monitor thread prints for a blocked greenlet.
+// The probes name only the code that has probes; a blocking call in an attendee's or a
+// vendor's module without any is charged to the framework's probe around it. The stack
+// names the function that really blocks, and its module.
+//
+// How: the monitor sends SIGURG to the loop thread with pthread_kill; the handler, on
+// the loop thread, calls backtrace() into a preallocated buffer (no allocation, no
+// lock) and raises an atomic flag; the monitor waits for the flag, briefly, then names
+// the frames (StackSymbols). SIGURG because nothing in slowfast, libuv, OpenSSL or the
+// sanitizers uses it, and its default action is to ignore it: a late or stray one never
+// kills the process, even after the watchdog is gone.
+//
+// The signal interrupts whatever the loop thread is blocked in: a poll() or a sleep
+// returns EINTR (SA_RESTART does not restart poll(2) on Linux). Every blocking wait in
+// slowfast retries with the time left; a module's own must do the same, as it must for
+// any signal.
+#pragma once
+#include <pthread.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "uv_nonblocking/stack_symbols.h"
+
+namespace slowfast {
+
+class StackSampler {
+ public:
+  // The calling thread is the one to sample. Installs the handler (once per process)
+  // and calls backtrace() once, so that the handler never has to load libgcc.
+  StackSampler();
+  StackSampler(const StackSampler&) = delete;
+  StackSampler& operator=(const StackSampler&) = delete;
+
+  // Any other thread, while the sampled one lives: its stack, innermost first, each
+  // frame "function [object]", at most kMaxFrames; empty when it did not answer within
+  // `wait` (TSan, for one, delivers a signal only at its own safe points) or SIGURG has
+  // another owner in this process.
+  std::vector<std::string> sample(std::chrono::milliseconds wait);
+
+  static constexpr int kMaxFrames = 24;
+
+ private:
+  pthread_t target_;
+  bool usable_;
+  StackSymbols symbols_;
+};
+
+}  // namespace slowfast
