@@ -59,17 +59,22 @@ void LoopWatchdog::monitor() {
     double now = clock_.now();
     bool stuck = now - last_alive_s_ > threshold_s_;
     bool known = !seen_.empty() && seen_.back().start_s == last_alive_s_;
+    // The culprit before the stack: the loop thread may leave its probe at any moment
+    // (it waits for mu_ only at its next sign of life).
+    const std::string culprit = stuck && events_ ? recorder_.culprit_now() : std::string();
+    std::vector<std::string> stack_now;
     if (stuck && !known) {
       seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page(), {}});
-      // Under mu_, like the line below: the loop's next sign of life waits, so the stack
-      // is the stall's own (the loop is stuck, the wait is short).
-      seen_.back().stack = sampler_.sample(kSampleWait);
+      // A signal's round trip, under mu_ like the line below, so that the stack is the
+      // stall's own; named now only from what is at hand (no file is read under mu_).
+      seen_.back().stack = sampler_.capture(kSampleWait);
+      if (events_) stack_now = sampler_.names(seen_.back().stack, false);
     }
     // Told while the loop is stuck, under mu_: the loop's next sign of life waits for the
-    // line, so the stall is never reported after the loop moved on.
+    // line, so the stall is never reported after the loop moved on. A stall told again
+    // comes without its stack, which was told the first time.
     if (stuck && events_ && (!known || now - last_told_s_ >= kRetellS)) {
-      static const std::vector<std::string> kTold;  // a stall told again: its stack was told
-      events_->on_stall(last_alive_s_, now, seen_.back().page, recorder_.culprit_now(), known ? kTold : seen_.back().stack);
+      events_->on_stall(last_alive_s_, now, seen_.back().page, culprit, stack_now);
       last_told_s_ = now;
     }
   }
@@ -93,7 +98,8 @@ WatchdogReport LoopWatchdog::finish() {
   WatchdogReport report{true, threshold_s_, {}};
   for (const Seen& s : seen_) {
     double end = s.end_s >= 0 ? s.end_s : clock_.now();
-    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page, s.stack});
+    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page,
+                                  sampler_.names(s.stack, true)});
   }
   return report;
 }

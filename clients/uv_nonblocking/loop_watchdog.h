@@ -58,7 +58,7 @@ class LoopWatchdog final : public probe::DispatchListener {
     double end_s = -1;  // -1 while the loop is still stuck
     std::int32_t node;
     int page;
-    std::vector<std::string> stack;
+    RawStack stack;  // named in finish(), once every symbol table is read
   };
   static void on_heartbeat(uv_timer_t* timer);
   void monitor();

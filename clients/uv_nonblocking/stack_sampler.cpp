@@ -95,9 +95,15 @@ StackSampler::StackSampler() : target_(::pthread_self()) {
     return install_handler();
   }();
   usable_ = installed;
+  reader_ = std::thread([this] {
+    std::lock_guard lock(symbols_mu_);
+    symbols_.warm();
+  });
 }
 
-std::vector<std::string> StackSampler::sample(std::chrono::milliseconds wait) {
+StackSampler::~StackSampler() { reader_.join(); }
+
+RawStack StackSampler::capture(std::chrono::milliseconds wait) {
   if (!usable_ || g_broken.load()) return {};
   std::lock_guard lock(g_one_sample);
   g_slot.state.store(kAsked, std::memory_order_release);
@@ -128,10 +134,21 @@ std::vector<std::string> StackSampler::sample(std::chrono::milliseconds wait) {
       exact = true;  // the interrupted instruction itself, not a return address
       break;
     }
-  std::vector<std::string> stack;
-  for (int i = first; i < depth && static_cast<int>(stack.size()) < kMaxFrames; ++i)
-    stack.push_back(symbols_.name(frames[i], exact && i == first));
+  RawStack stack{{}, exact};
+  for (int i = first; i < depth && static_cast<int>(stack.frames.size()) < kMaxFrames; ++i)
+    stack.frames.push_back(frames[i]);
   return stack;
+}
+
+std::vector<std::string> StackSampler::names(const RawStack& stack, bool complete) {
+  std::unique_lock lock(symbols_mu_, std::defer_lock);
+  if (complete) lock.lock();
+  StackSymbols unread;  // while the reader still reads: no tables, dladdr's names
+  StackSymbols& symbols = complete || lock.try_lock() ? symbols_ : unread;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < stack.frames.size(); ++i)
+    out.push_back(symbols.name(stack.frames[i], stack.first_exact && i == 0, complete));
+  return out;
 }
 
 }  // namespace slowfast

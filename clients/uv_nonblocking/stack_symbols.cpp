@@ -184,7 +184,19 @@ const std::vector<StackSymbols::Function>& StackSymbols::functions_of(const std:
   return out;
 }
 
-std::string StackSymbols::name(const void* addr, bool exact) {
+void StackSymbols::warm() {
+  std::vector<std::string> files;
+  ::dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* out) {
+        const char* name = info->dlpi_name;
+        static_cast<std::vector<std::string>*>(out)->push_back(name == nullptr || name[0] == '\0' ? "/proc/self/exe" : name);
+        return 0;
+      },
+      &files);
+  for (const std::string& file : files) functions_of(file);
+}
+
+std::string StackSymbols::name(const void* addr, bool exact, bool may_read) {
   const auto at = reinterpret_cast<std::uintptr_t>(addr) - (exact ? 0 : 1);
   Dl_info info{};
   link_map* map = nullptr;
@@ -197,7 +209,8 @@ std::string StackSymbols::name(const void* addr, bool exact) {
   const std::string object = short_object_name(main_program ? exe_path() : file);
 
   std::string mangled;
-  const std::vector<Function>& fns = functions_of(file);
+  static const std::vector<Function> kUnread;
+  const std::vector<Function>& fns = may_read || by_file_.contains(file) ? functions_of(file) : kUnread;
   const std::uintptr_t rel = at - map->l_addr;  // symbols hold addresses before relocation
   auto after = std::upper_bound(fns.begin(), fns.end(), rel, [](std::uintptr_t a, const Function& f) { return a < f.start; });
   if (after != fns.begin() && rel < std::prev(after)->end) mangled = std::prev(after)->name;

@@ -5,8 +5,8 @@
 // nothing. The functions a stall report needs - the attendee's or the vendor's code -
 // are exactly the hidden ones. So each object's own symbol table (.symtab, which keeps
 // hidden and static functions; .dynsym when the file was stripped, as libc is) is read
-// from its file, once, and looked up by address. Runs on the watchdog's monitor thread,
-// never in a signal handler: it allocates and reads files.
+// from its file, once, and looked up by address. Never in a signal handler: it
+// allocates and reads files. Not thread-safe: one thread at a time.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -35,11 +35,16 @@ class StackSymbols {
   StackSymbols(const StackSymbols&) = delete;
   StackSymbols& operator=(const StackSymbols&) = delete;
 
+  // Reads the symbol tables of every object loaded now (tens of milliseconds for the
+  // main binary; longer under a sanitizer), so that name() need not.
+  void warm();
+
   // "function [object]" for a code address of this process; "? [object]" when the
   // object has no symbol there, "? [?]" when no object holds it. `exact` false: `addr` is
   // a return address, which may already be past the end of the calling function, so the
-  // call is looked up at addr - 1.
-  std::string name(const void* addr, bool exact);
+  // call is looked up at addr - 1. `may_read` false: an object whose table was not read
+  // yet gets only what dladdr knows (its exported names), without touching its file.
+  std::string name(const void* addr, bool exact, bool may_read = true);
 
  private:
   struct Function {

@@ -51,15 +51,15 @@ TEST(StackSymbols, ShortFunctionNames) {
   EXPECT_EQ(short_function_name("std::function<void ()>::operator()() const"), "function<void ()>::operator()");
 }
 
-// A static function (hidden from dladdr) and an exported one from libc.
+// A static function (hidden from dladdr) and an exported one.
 [[gnu::noinline]] int a_function_only_this_test_has(int x) { return x * 3 + 1; }
 
 TEST(StackSymbols, NamesStaticFunctionsFromTheSymbolTable) {
   StackSymbols symbols;
   auto* fn = reinterpret_cast<const char*>(&a_function_only_this_test_has);
   EXPECT_EQ(symbols.name(fn + 1, true), "a_function_only_this_test_has [test_probes]");
-  EXPECT_EQ(symbols.name(reinterpret_cast<const void*>(&::poll), true).substr(0, 5), "poll ");
-  EXPECT_NE(symbols.name(reinterpret_cast<const void*>(&::poll), true).find("[libc]"), std::string::npos);
+  // libc's, or a sanitizer's interceptor of the same name.
+  EXPECT_EQ(symbols.name(reinterpret_cast<const void*>(&::poll), true).substr(0, 6), "poll [");
 }
 
 [[gnu::noinline]] void sleeps_until_told(const std::atomic<bool>& stop) {
