@@ -86,6 +86,15 @@ bool wait_for(Pred pred, std::chrono::microseconds wait) {
   return true;
 }
 
+// A sanitizer's interceptor ("nanosleep [libtsan]" between the module and libc's
+// nanosleep) is the build's, not the program's: left out, so that a sanitizer build
+// reads like any other.
+bool is_sanitizer_frame(const std::string& frame) {
+  for (const char* runtime : {"[libasan]", "[libtsan]", "[libubsan]", "[liblsan]"})
+    if (frame.ends_with(runtime)) return true;
+  return false;
+}
+
 }  // namespace
 
 StackSampler::StackSampler() : target_(::pthread_self()) {
@@ -146,8 +155,10 @@ std::vector<std::string> StackSampler::names(const RawStack& stack, bool complet
   StackSymbols unread;  // while the reader still reads: no tables, dladdr's names
   StackSymbols& symbols = complete || lock.try_lock() ? symbols_ : unread;
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < stack.frames.size(); ++i)
-    out.push_back(symbols.name(stack.frames[i], stack.first_exact && i == 0, complete));
+  for (std::size_t i = 0; i < stack.frames.size(); ++i) {
+    std::string frame = symbols.name(stack.frames[i], stack.first_exact && i == 0, complete);
+    if (!is_sanitizer_frame(frame)) out.push_back(std::move(frame));
+  }
   return out;
 }
 

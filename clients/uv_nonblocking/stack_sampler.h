@@ -51,7 +51,7 @@ class StackSampler {
   // one, delivers a signal only at its own safe points) or SIGURG has another owner in
   // this process.
   RawStack capture(std::chrono::milliseconds wait);
-  // Each frame "function [object]". `complete` false: now, without waiting for the
+  // Each frame "function [object]", a sanitizer's interceptors left out. `complete` false: now, without waiting for the
   // symbol tables nor reading any file (what is not read yet gets dladdr's names).
   std::vector<std::string> names(const RawStack& stack, bool complete);
   // capture, then names(complete).
