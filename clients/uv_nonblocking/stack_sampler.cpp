@@ -65,9 +65,8 @@ void on_sample_signal(int, siginfo_t*, void* context) {
 bool install_handler() {
   struct sigaction old {};
   if (::sigaction(kSignal, nullptr, &old) != 0) return false;
-  const bool ours = (old.sa_flags & SA_SIGINFO) && old.sa_sigaction == &on_sample_signal;
-  if (ours) return true;
-  if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) return false;
+  if (old.sa_flags & SA_SIGINFO) return old.sa_sigaction == &on_sample_signal;
+  if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) return false;
   struct sigaction sa {};
   sa.sa_sigaction = &on_sample_signal;
   sigemptyset(&sa.sa_mask);
