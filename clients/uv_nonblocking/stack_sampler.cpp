@@ -1,6 +1,7 @@
 #include "uv_nonblocking/stack_sampler.h"
 
 #include <execinfo.h>
+#include <sched.h>
 #include <signal.h>
 #include <ucontext.h>
 
@@ -104,6 +105,10 @@ StackSampler::StackSampler() : target_(::pthread_self()) {
   }();
   usable_ = installed;
   reader_ = std::thread([this] {
+    // At idle priority: the tables are for the report, and must not take a core from
+    // the loop being watched (a fast run stays fast on a busy 2-core machine).
+    sched_param idle{};
+    static_cast<void>(::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle));
     std::lock_guard lock(symbols_mu_);
     symbols_.warm();
   });

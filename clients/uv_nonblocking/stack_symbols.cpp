@@ -32,19 +32,9 @@ int nesting(char c) {
   }
 }
 
-// The mapped file, unmapped when done with.
-struct Mapped {
-  void* at = MAP_FAILED;
-  std::size_t size = 0;
-  ~Mapped() {
-    if (at != MAP_FAILED) ::munmap(at, size);
-  }
-  const char* bytes() const { return static_cast<const char*>(at); }
-};
-
 // Fewer leading underscores first: of the aliases at one address ("__poll", "poll"),
 // the public name.
-std::size_t underscores(const std::string& name) { return name.find_first_not_of('_'); }
+std::size_t underscores(const char* name) { return std::strspn(name, "_"); }
 
 std::string exe_path() {
   std::array<char, 4096> buf{};
@@ -130,26 +120,27 @@ const std::vector<StackSymbols::Function>& StackSymbols::functions_of(const std:
   if (found != by_file_.end()) return found->second;
   std::vector<Function>& out = by_file_[file];
 
-  Mapped m;
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return out;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(sizeof(ElfW(Ehdr)))) {
-    m.size = static_cast<std::size_t>(st.st_size);
-    m.at = ::mmap(nullptr, m.size, PROT_READ, MAP_PRIVATE, fd, 0);
-  }
+  void* at = MAP_FAILED;
+  const std::size_t size = ::fstat(fd, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  if (size >= sizeof(ElfW(Ehdr))) at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (m.at == MAP_FAILED) return out;
+  if (at == MAP_FAILED) return out;
+  // Kept mapped while the names are in use (only the pages of the tables are read).
+  mappings_.emplace_back(at, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
+  const char* const base = static_cast<const char*>(at);
 
-  auto fits = [&](std::uint64_t off, std::uint64_t len) { return off <= m.size && len <= m.size - off; };
+  auto fits = [&](std::uint64_t off, std::uint64_t len) { return off <= size && len <= size - off; };
   ElfW(Ehdr) eh;
-  std::memcpy(&eh, m.bytes(), sizeof eh);
+  std::memcpy(&eh, base, sizeof eh);
   if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != (sizeof(void*) == 8 ? ELFCLASS64 : ELFCLASS32) ||
       eh.e_shentsize != sizeof(ElfW(Shdr)) || !fits(eh.e_shoff, std::uint64_t{eh.e_shnum} * sizeof(ElfW(Shdr))))
     return out;
   auto section = [&](std::size_t i) {
     ElfW(Shdr) sh;
-    std::memcpy(&sh, m.bytes() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    std::memcpy(&sh, base + eh.e_shoff + i * sizeof sh, sizeof sh);
     return sh;
   };
   for (std::uint32_t type : {SHT_SYMTAB, SHT_DYNSYM}) {
@@ -162,14 +153,14 @@ const std::vector<StackSymbols::Function>& StackSymbols::functions_of(const std:
       if (!fits(strs.sh_offset, strs.sh_size)) continue;
       for (std::size_t k = 0; k < syms.sh_size / sizeof(ElfW(Sym)); ++k) {
         ElfW(Sym) s;
-        std::memcpy(&s, m.bytes() + syms.sh_offset + k * sizeof s, sizeof s);
+        std::memcpy(&s, base + syms.sh_offset + k * sizeof s, sizeof s);
         int kind = ELF64_ST_TYPE(s.st_info);  // the same for 32-bit files
         if ((kind != STT_FUNC && kind != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || s.st_size == 0 ||
             s.st_name >= strs.sh_size)
           continue;
-        const char* name = m.bytes() + strs.sh_offset + s.st_name;
-        out.push_back(Function{s.st_value, s.st_value + s.st_size,
-                               std::string(name, strnlen(name, strs.sh_size - s.st_name))});
+        const char* name = base + strs.sh_offset + s.st_name;
+        if (strnlen(name, strs.sh_size - s.st_name) == strs.sh_size - s.st_name) continue;  // unterminated
+        out.push_back(Function{s.st_value, s.st_value + s.st_size, name});
       }
     }
     if (!out.empty()) break;
@@ -177,7 +168,7 @@ const std::vector<StackSymbols::Function>& StackSymbols::functions_of(const std:
   std::sort(out.begin(), out.end(), [](const Function& a, const Function& b) {
     if (a.start != b.start) return a.start < b.start;
     if (underscores(a.name) != underscores(b.name)) return underscores(a.name) < underscores(b.name);
-    return a.name < b.name;
+    return std::strcmp(a.name, b.name) < 0;
   });
   out.erase(std::unique(out.begin(), out.end(), [](const Function& a, const Function& b) { return a.start == b.start; }),
             out.end());

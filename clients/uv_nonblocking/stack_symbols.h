@@ -49,12 +49,14 @@ class StackSymbols {
  private:
   struct Function {
     std::uintptr_t start, end;  // file addresses (st_value), [start, end)
-    std::string name;           // mangled
+    const char* name;           // mangled, in the file's mapping (no copy: a binary has
+                                // tens of thousands of them, and the reader is timed)
   };
   // One object file's functions, sorted by start; empty when it cannot be read.
   const std::vector<Function>& functions_of(const std::string& file);
 
   std::map<std::string, std::vector<Function>> by_file_;
+  std::vector<std::shared_ptr<const void>> mappings_;  // the files the names point into
 };
 
 }  // namespace slowfast
