@@ -23,6 +23,10 @@ struct Stall {
   double length_s = 0;   // until its next sign of life
   std::string culprit;   // the probe active when the monitor saw it: "blocking_tls: X -> poll"
   int page = -1;         // the request the loop was serving, -1 when unknown
+  // The loop thread's real stack when the monitor saw it, innermost first, each frame
+  // "function [object]": {"poll [libc]", "wait_for_socket [blocking_tls]", ...}. It
+  // names code without probes too. Empty when it could not be sampled.
+  std::vector<std::string> stack;
 };
 
 struct WatchdogReport {

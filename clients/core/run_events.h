@@ -4,6 +4,7 @@
 // while the loop is stuck - so an implementation must be thread-safe.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace slowfast {
 
@@ -21,7 +22,10 @@ class RunEvents {
   // start) up to `now_s`, serving `page` (-1: unknown) inside `culprit` ("blocking_tls:
   // BlockingTlsSocket::recv_into -> poll"). Told by the watchdog's monitor thread when it
   // notices, then about every half second while the stall lasts (same `since_s`).
-  virtual void on_stall(double since_s, double now_s, int page, const std::string& culprit) = 0;
+  // `stack`: the loop thread's real stack, innermost first ("poll [libc]", ...), on the
+  // first telling only; empty when told again or not sampled.
+  virtual void on_stall(double since_s, double now_s, int page, const std::string& culprit,
+                        const std::vector<std::string>& stack) = 0;
 
  protected:
   ~RunEvents() = default;

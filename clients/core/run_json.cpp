@@ -48,7 +48,8 @@ nlohmann::json to_json(const WatchdogReport& w) {
                       {"seen", seconds(s.seen_s)},
                       {"length", seconds(s.length_s)},
                       {"culprit", s.culprit},
-                      {"page", s.page}});
+                      {"page", s.page},
+                      {"stack", s.stack}});
   return {{"threshold_s", w.threshold_s},
           {"stalls", stalls},
           {"total_blocked_s", seconds(w.total_blocked_s())},

@@ -7,7 +7,8 @@
 // "threads" (uv-threadpool), requests[].socket_class, and with --profile
 // "profile":[{"path":[...],"module","ncalls","tottime","cumtime"}] (by cumtime), with
 // --watchdog "watchdog":{"threshold_s","stalls":[{"start","seen","length","culprit",
-// "page"}],"total_blocked_s","longest_s"}.
+// "page","stack":["poll [libc]",...]}],"total_blocked_s","longest_s"} (stack innermost
+// first, [] when not sampled).
 #pragma once
 #include <filesystem>
 

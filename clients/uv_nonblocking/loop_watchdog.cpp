@@ -11,6 +11,9 @@ namespace {
 // it lasts (between 1 and 1.25 thresholds in) and an idle loop beats well within it.
 // How often a stall that goes on is told again to the run's events (`fetch --trace`).
 constexpr double kRetellS = 0.5;
+// How long the monitor waits for the loop thread's stack. A signal normally lands in
+// microseconds; TSan holds it until its next safe point, possibly after the stall.
+constexpr std::chrono::milliseconds kSampleWait{50};
 
 std::chrono::microseconds period(double threshold_s) {
   return std::chrono::microseconds(std::max<std::int64_t>(1000, std::llround(threshold_s / 4 * 1e6)));
@@ -56,12 +59,22 @@ void LoopWatchdog::monitor() {
     double now = clock_.now();
     bool stuck = now - last_alive_s_ > threshold_s_;
     bool known = !seen_.empty() && seen_.back().start_s == last_alive_s_;
-    if (stuck && !known)
-      seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page()});
+    // The culprit before the stack: the loop thread may leave its probe at any moment
+    // (it waits for mu_ only at its next sign of life).
+    const std::string culprit = stuck && events_ ? recorder_.culprit_now() : std::string();
+    std::vector<std::string> stack_now;
+    if (stuck && !known) {
+      seen_.push_back(Seen{last_alive_s_, now, -1, recorder_.current_node(), recorder_.current_page(), {}});
+      // A signal's round trip, under mu_ like the line below, so that the stack is the
+      // stall's own; named now only from what is at hand (no file is read under mu_).
+      seen_.back().stack = sampler_.capture(kSampleWait);
+      if (events_) stack_now = sampler_.names(seen_.back().stack, false);
+    }
     // Told while the loop is stuck, under mu_: the loop's next sign of life waits for the
-    // line, so the stall is never reported after the loop moved on.
+    // line, so the stall is never reported after the loop moved on. A stall told again
+    // comes without its stack, which was told the first time.
     if (stuck && events_ && (!known || now - last_told_s_ >= kRetellS)) {
-      events_->on_stall(last_alive_s_, now, seen_.back().page, recorder_.culprit_now());
+      events_->on_stall(last_alive_s_, now, seen_.back().page, culprit, stack_now);
       last_told_s_ = now;
     }
   }
@@ -85,7 +98,8 @@ WatchdogReport LoopWatchdog::finish() {
   WatchdogReport report{true, threshold_s_, {}};
   for (const Seen& s : seen_) {
     double end = s.end_s >= 0 ? s.end_s : clock_.now();
-    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page});
+    report.stalls.push_back(Stall{s.start_s, s.seen_s, end - s.start_s, recorder_.culprit(s.node), s.page,
+                                  sampler_.names(s.stack, true)});
   }
   return report;
 }

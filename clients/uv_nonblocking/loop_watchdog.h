@@ -11,10 +11,16 @@
 // the threshold, the loop is stuck right now: it reads the probe the loop thread has
 // active (the culprit) and the page it serves. The loop thread closes the stall at its
 // next sign of life, so the length is exact, not rounded to the monitor's period.
+//
+// The probe names only code that has probes: a blocking call in a module without any
+// is charged to the framework's probe around it. So when it first sees a stall, the
+// monitor also samples the loop thread's real stack (StackSampler), as gevent's
+// monitor prints the blocked greenlet's.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,13 +29,14 @@
 #include "core/run_clock.h"
 #include "core/run_events.h"
 #include "slowfast/uv_handle.h"
+#include "uv_nonblocking/stack_sampler.h"
 
 namespace slowfast {
 
 class LoopWatchdog final : public probe::DispatchListener {
  public:
-  // Starts the heartbeat on `loop` and the monitor thread. `recorder` must be started
-  // on the loop thread and outlive the watchdog.
+  // Loop thread: starts the heartbeat on `loop` and the monitor thread. `recorder` must
+  // be started on the loop thread and outlive the watchdog.
   // `events`, when given, hears of each stall from the monitor thread while it lasts.
   LoopWatchdog(uv_loop_t* loop, probe::Recorder& recorder, const RunClock& clock, double threshold_s,
                RunEvents* events = nullptr);
@@ -51,6 +58,7 @@ class LoopWatchdog final : public probe::DispatchListener {
     double end_s = -1;  // -1 while the loop is still stuck
     std::int32_t node;
     int page;
+    RawStack stack;  // named in finish(), once every symbol table is read
   };
   static void on_heartbeat(uv_timer_t* timer);
   void monitor();
@@ -61,6 +69,7 @@ class LoopWatchdog final : public probe::DispatchListener {
   const double threshold_s_;
   RunEvents* const events_;
   UvHandle<uv_timer_t> heartbeat_;
+  StackSampler sampler_;  // of the thread that made the watchdog: the loop's
 
   std::mutex mu_;  // guards everything below; the loop takes it once per sign of life
   std::condition_variable wake_;

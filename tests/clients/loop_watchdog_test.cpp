@@ -4,6 +4,7 @@
 #include "uv_nonblocking/loop_watchdog.h"
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -64,6 +65,11 @@ TEST(LoopWatchdog, ABlockingCallbackIsOneStallNamedAfterItsProbe) {
   EXPECT_LT(s.length_s, 0.6);
   EXPECT_GE(s.seen_s - s.start_s, 0.1) << "caught after the threshold";
   EXPECT_LT(s.seen_s, s.start_s + s.length_s) << "caught while it lasted";
+  // The loop thread's real stack: the callback that sleeps, below the sleep itself.
+  std::string stack;
+  for (const std::string& frame : s.stack) stack += frame + "\n";
+  EXPECT_NE(stack.find("Blocker::fire [test_probes]\n"), std::string::npos) << stack;
+  EXPECT_NE(stack.find("uv_run [libuv]\n"), std::string::npos) << stack;
 }
 
 // Both timers are due in the same iteration: only the dispatches split the block.

@@ -58,6 +58,19 @@ TEST(RunJson, HasTheContractKeys) {
   EXPECT_TRUE(second["t"]["connected"].is_null());  // never observed: null, not 0
 }
 
+// Each stall keeps its culprit and adds the loop thread's stack, innermost first.
+TEST(RunJson, WatchdogStallsCarryTheirStack) {
+  RunResult r;
+  r.watchdog = WatchdogReport{true, 0.1, {Stall{0.0, 0.1, 0.3, "slowfast: uv_run -> PollWait::resume", 2,
+                                                {"nanosleep [libc]", "VendorScanSocket::inspect_before_read [vendor_scan]"}},
+                                          Stall{0.4, 0.5, 0.3, "slowfast: uv_run -> PollWait::resume", 3, {}}}};
+  nlohmann::json s = to_json(r)["watchdog"]["stalls"];
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0]["culprit"], "slowfast: uv_run -> PollWait::resume");
+  EXPECT_EQ(s[0]["stack"], nlohmann::json::array({"nanosleep [libc]", "VendorScanSocket::inspect_before_read [vendor_scan]"}));
+  EXPECT_EQ(s[1]["stack"], nlohmann::json::array()) << "not sampled";
+}
+
 TEST(RunJson, ThreadpoolSizeIsReported) {
   RunResult r;
   r.variant = Variant::kUvThreadpool;

@@ -28,9 +28,12 @@ TEST(Trace, EachEventIsALineTheMomentItIsTold) {
   r0.mark(Point::kTlsDone, 0.02);
   r0.mark(Point::kSent, 0.02);
   EXPECT_NE(out.str().find("   0.020 s  page 0    request sent  GET /delay/1?page=0\n"), std::string::npos) << out.str();
-  trace.on_stall(0.02, 0.12, 0, "blocking_tls: X::recv_into -> poll");
-  trace.on_stall(0.02, 0.62, 0, "blocking_tls: X::recv_into -> poll");
-  EXPECT_NE(out.str().find("   0.120 s  page 0    LOOP BLOCKED  blocking_tls: X::recv_into -> poll (0.10 s so far)\n"
+  // The first telling carries the innermost frames of the sampled stack.
+  trace.on_stall(0.02, 0.12, 0, "blocking_tls: X::recv_into -> poll",
+                 {"poll [libc]", "wait_for_socket [blocking_tls]", "X::recv_into [blocking_tls]", "uv_run [libuv]"});
+  trace.on_stall(0.02, 0.62, 0, "blocking_tls: X::recv_into -> poll", {});
+  EXPECT_NE(out.str().find("   0.120 s  page 0    LOOP BLOCKED  blocking_tls: X::recv_into -> poll (0.10 s so far)"
+                           "  at poll [libc] <- wait_for_socket [blocking_tls] <- X::recv_into [blocking_tls] <- ...\n"
                            "   0.620 s  page 0    still blocked  blocking_tls: X::recv_into -> poll (0.60 s so far)\n"),
             std::string::npos)
       << out.str();
@@ -44,8 +47,8 @@ TEST(Trace, EachEventIsALineTheMomentItIsTold) {
   r1.mark(Point::kDone, 1.04);
   EXPECT_NE(out.str().find("   1.040 s  page 1    error  page mismatch\n"), std::string::npos) << out.str();
   // A new stall is a new LOOP BLOCKED line.
-  trace.on_stall(1.04, 1.15, 1, "blocking_tls: X::recv -> poll");
-  EXPECT_NE(out.str().find("page 1    LOOP BLOCKED  blocking_tls: X::recv -> poll (0.11 s so far)"), std::string::npos)
+  trace.on_stall(1.04, 1.15, 1, "blocking_tls: X::recv -> poll", {});
+  EXPECT_NE(out.str().find("page 1    LOOP BLOCKED  blocking_tls: X::recv -> poll (0.11 s so far)\n"), std::string::npos)
       << out.str();
 }
 
@@ -62,7 +65,7 @@ TEST(ProfileTable, CProfileColumnsAndPaths) {
 
 TEST(WatchdogReport, StallsThenSummary) {
   RunResult r;
-  r.watchdog = WatchdogReport{true, 0.1, {Stall{0.02, 0.12, 1.0, "blocking_tls: X::recv_into -> poll", 0}}};
+  r.watchdog = WatchdogReport{true, 0.1, {Stall{0.02, 0.12, 1.0, "blocking_tls: X::recv_into -> poll", 0, {}}}};
   std::string t = render_watchdog(r.watchdog, 2.0);
   EXPECT_NE(t.find("threshold 100 ms): 1 stall\n"), std::string::npos) << t;
   EXPECT_NE(t.find("1.000 s blocked from 0.020 s, page 0, in blocking_tls: X::recv_into -> poll"), std::string::npos)
@@ -74,6 +77,23 @@ TEST(WatchdogReport, StallsThenSummary) {
                                             "X::recv_into -> poll");
   EXPECT_EQ(stall_summary(WatchdogReport{true, 0.1, {}}, 1), "no stall");
   EXPECT_NE(render_watchdog(WatchdogReport{true, 0.1, {}}, 1).find("no stall"), std::string::npos);
+}
+
+// Under each stall, its stack: the first frames, then "same as stall N" when repeated.
+TEST(WatchdogReport, EachStallShowsItsStackOnce) {
+  std::vector<std::string> deep = {"poll [libc]", "wait_for_socket [blocking_tls]", "X::recv_into [blocking_tls]"};
+  for (int i = 0; i < 7; ++i) deep.push_back("f" + std::to_string(i) + " [slowfast]");
+  WatchdogReport w{true, 0.1, {Stall{0.0, 0.1, 0.5, "c", 0, deep}, Stall{0.5, 0.6, 0.5, "c", 1, deep},
+                               Stall{1.0, 1.1, 0.5, "c", 2, {"nanosleep [libc]"}}, Stall{1.5, 1.6, 0.5, "c", 3, {}}}};
+  std::string t = render_watchdog(w, 2.0);
+  EXPECT_NE(t.find("page 0, in c\n             stack: poll [libc] <- wait_for_socket [blocking_tls] <- X::recv_into "
+                   "[blocking_tls] <- f0 [slowfast] <- f1 [slowfast] <- f2 [slowfast] <- f3 [slowfast] <- f4 "
+                   "[slowfast] <- ... (2 more)\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("page 1, in c\n             stack: same as stall 1\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("page 2, in c\n             stack: nanosleep [libc]\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("page 3, in c\n             stack: not sampled"), std::string::npos) << t;
 }
 
 }  // namespace

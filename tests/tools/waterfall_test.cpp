@@ -101,7 +101,7 @@ RunResult stage2_pair() {
   r.requests.push_back(record(0, {0.0, 0.005, 0.008, 0.01, 1.01, 1.02}));
   r.requests.push_back(record(1, {0.0, 0.004, 1.03, 1.031, 2.03, 2.04}));
   r.watchdog.enabled = true;
-  r.watchdog.stalls.push_back({0.01, 0.11, 1.01, "blocking_tls: BlockingTlsSocket::recv_into -> poll", 0});
+  r.watchdog.stalls.push_back({0.01, 0.11, 1.01, "blocking_tls: BlockingTlsSocket::recv_into -> poll", 0, {}});
   r.total_s = 2.04;
   summarize(r);
   return r;

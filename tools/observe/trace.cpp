@@ -24,8 +24,13 @@ std::string point_text(const RequestRecord& r, Point point, const Url& url) {
   return "?";
 }
 
-std::string stall_text(const std::string& culprit, double stuck_s, bool first) {
-  return fmt::format("{}  {} ({:.2f} s so far)", first ? "LOOP BLOCKED" : "still blocked", culprit, stuck_s);
+std::string stall_text(const std::string& culprit, double stuck_s, bool first, const std::vector<std::string>& stack) {
+  // A log line, not a report: the few innermost frames, where the loop is stuck.
+  constexpr std::size_t kShown = 3;
+  std::string at;
+  for (std::size_t i = 0; i < stack.size() && i < kShown; ++i) at += (i == 0 ? "  at " : " <- ") + stack[i];
+  if (stack.size() > kShown) at += " <- ...";
+  return fmt::format("{}  {} ({:.2f} s so far){}", first ? "LOOP BLOCKED" : "still blocked", culprit, stuck_s, at);
 }
 
 void LiveTrace::on_point(const RequestRecord& rec, Point point) {
@@ -34,11 +39,12 @@ void LiveTrace::on_point(const RequestRecord& rec, Point point) {
   write(trace_line(at[static_cast<int>(point)]->value_or(0), rec.page, point_text(rec, point, url_)));
 }
 
-void LiveTrace::on_stall(double since_s, double now_s, int page, const std::string& culprit) {
+void LiveTrace::on_stall(double since_s, double now_s, int page, const std::string& culprit,
+                         const std::vector<std::string>& stack) {
   std::lock_guard lock(mu_);
   bool first = since_s != stall_start_s_;  // the watchdog passes one stall's start unchanged
   stall_start_s_ = since_s;
-  out_ << trace_line(now_s, page, stall_text(culprit, now_s - since_s, first)) << std::flush;
+  out_ << trace_line(now_s, page, stall_text(culprit, now_s - since_s, first, stack)) << std::flush;
 }
 
 void LiveTrace::write(const std::string& line) {

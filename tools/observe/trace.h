@@ -7,6 +7,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/run_events.h"
 #include "core/run_types.h"
@@ -20,7 +21,10 @@ std::string trace_line(double t, int page, const std::string& what);
 std::string point_text(const RequestRecord& rec, Point point, const Url& url);
 // "LOOP BLOCKED  blocking_tls: X::recv_into -> poll (0.10 s so far)"; `first` false:
 // "still blocked  ..." for the same stall told again.
-std::string stall_text(const std::string& culprit, double stuck_s, bool first);
+// With a sampled `stack`, its innermost frames follow: "... (0.10 s so far)  at poll
+// [libc] <- wait_for_socket [blocking_tls] <- BlockingTlsSocket::recv_into [blocking_tls]".
+std::string stall_text(const std::string& culprit, double stuck_s, bool first,
+                       const std::vector<std::string>& stack = {});
 
 // Writes each event to `out` as it arrives, whole lines, flushed, from any thread.
 class LiveTrace final : public RunEvents {
@@ -28,7 +32,8 @@ class LiveTrace final : public RunEvents {
   LiveTrace(std::ostream& out, Url url) : out_(out), url_(std::move(url)) {}
 
   void on_point(const RequestRecord& rec, Point point) override;
-  void on_stall(double since_s, double now_s, int page, const std::string& culprit) override;
+  void on_stall(double since_s, double now_s, int page, const std::string& culprit,
+                const std::vector<std::string>& stack) override;
 
  private:
   void write(const std::string& line);

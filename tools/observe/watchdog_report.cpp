@@ -1,6 +1,8 @@
 #include "watchdog_report.h"
 
 #include <map>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -19,6 +21,23 @@ std::string most_common_culprit(const WatchdogReport& w) {
   return best;
 }
 
+// The frames a report line shows; the JSON has them all.
+constexpr std::size_t kShownFrames = 8;
+
+// "stack: poll [libc] <- wait_for_socket [blocking_tls] <- ... (12 more)", or "stack: same
+// as stall 1" when an earlier stall's was the same, so that a run of one repeated stall
+// reads as a list again after the first.
+std::string stack_line(const WatchdogReport& w, std::size_t i) {
+  const std::vector<std::string>& stack = w.stalls[i].stack;
+  if (stack.empty()) return "stack: not sampled (the loop thread did not answer in time)";
+  for (std::size_t j = 0; j < i; ++j)
+    if (w.stalls[j].stack == stack) return fmt::format("stack: same as stall {}", j + 1);
+  std::string out = "stack: " + stack[0];
+  for (std::size_t k = 1; k < stack.size() && k < kShownFrames; ++k) out += " <- " + stack[k];
+  if (stack.size() > kShownFrames) out += fmt::format(" <- ... ({} more)", stack.size() - kShownFrames);
+  return out;
+}
+
 }  // namespace
 
 std::string render_watchdog(const WatchdogReport& w, double wall_s) {
@@ -31,6 +50,7 @@ std::string render_watchdog(const WatchdogReport& w, double wall_s) {
     std::string page = s.page >= 0 ? fmt::format("page {}", s.page) : "no page";
     out += fmt::format("  stall {:>3}: {:.3f} s blocked from {:.3f} s, {}, in {}\n", i + 1, s.length_s,
                        s.start_s, page, s.culprit);
+    out += fmt::format("{:13}{}\n", "", stack_line(w, i));
   }
   out += fmt::format("Summary: {} stall{}, {:.3f} s blocked in all, longest {:.3f} s, loop blocked {:.1f} % of the "
                      "run's {:.3f} s\n",

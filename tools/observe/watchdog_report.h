@@ -7,7 +7,8 @@
 
 namespace slowfast {
 
-// Every stall, then "N stalls, X s blocked in all, longest Y s, Z % of the run's W s".
+// Every stall with the loop thread's stack under it (the first few frames; "same as
+// stall N" when repeated), then "N stalls, X s blocked in all, longest Y s, Z % of the run's W s".
 std::string render_watchdog(const WatchdogReport& report, double wall_s);
 
 // "8 stalls, 2.01 s blocked (99 %), longest 0.252 s, in blocking_tls: X -> poll"

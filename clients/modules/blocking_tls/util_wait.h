@@ -10,7 +10,8 @@ namespace slowfast::blocking_tls {
 // wait_for_read (want kRead) and wait_for_write (kWrite), which in urllib3 both call
 // wait_for_socket. Blocks until `on.fd` is ready for `want`, then finishes without
 // ever suspending. Throws RequestFailure: kTimeout after on.timeout_s, kDeadline at on.deadline_ns,
-// kInterrupted once on.interrupt_fd is readable or poll() was interrupted.
+// kInterrupted once on.interrupt_fd is readable; a poll() that another signal
+// interrupted (EINTR) goes on for the time left.
 Task<void> wait_for_socket(const WaitTarget& on, Want want);
 
 }  // namespace slowfast::blocking_tls
