@@ -98,3 +98,24 @@ TEST(WatchdogReport, EachStallShowsItsStackOnce) {
 
 }  // namespace
 }  // namespace slowfast
+
+namespace slowfast {
+namespace {
+
+// A stripped library's nameless frames fold into its next named frame, so the line
+// reaches the module that called into it (cert_guard's verify callback, here).
+TEST(WatchdogReport, NamelessLibraryFramesFoldIntoTheNextNamedOne) {
+  std::vector<std::string> stack = {"read [libc]",          "? [libcrypto]",   "? [libcrypto]",
+                                    "? [libcrypto]",        "BIO_read [libcrypto]", "? [libssl]",
+                                    "? [libssl]",           "SSL_read [libssl]",    "verify_certificate [cert_guard]",
+                                    "? [libcrypto]",        "? [libuv]",            "? [libuv]"};
+  WatchdogReport w{true, 0.1, {Stall{0.0, 0.1, 0.5, "c", 0, stack}}};
+  std::string t = render_watchdog(w, 1.0);
+  EXPECT_NE(t.find("stack: read [libc] <- BIO_read [libcrypto] (+3) <- SSL_read [libssl] (+2) <- verify_certificate "
+                   "[cert_guard] <- ? [libcrypto] <- ? [libuv] (x2)\n"),
+            std::string::npos)
+      << t;
+}
+
+}  // namespace
+}  // namespace slowfast

@@ -7,6 +7,7 @@ namespace slowfast::exercise {
 const std::vector<Exercise>& exercises() {
   static const std::vector<Exercise> all = {
       {1, "e1-recv-into", "Write the cooperative recv_into (the talk's patch)", &validate_recv_into},
+      {4, "e4-handshake-block", "A block inside the handshake: find it with the watchdog's stack", &validate_handshake_block},
   };
   return all;
 }

@@ -1,5 +1,7 @@
 #include "exercise/validation.h"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include <fmt/format.h>
@@ -45,7 +47,7 @@ std::string Validation::url(const std::string& path) const {
   return fmt::format("https://127.0.0.1:{}{}", server_->https_port(), path);
 }
 
-Fetch Validation::fetch(const std::vector<std::string>& args, double limit_s) {
+Fetch Validation::fetch(const std::vector<std::string>& args, double limit_s, const std::vector<std::string>& env) {
   const int k = ++runs_;
   fs::path json = scratch_ / fmt::format("run-{}.json", k);
   fs::path out = scratch_ / fmt::format("run-{}.out", k);
@@ -54,7 +56,14 @@ Fetch Validation::fetch(const std::vector<std::string>& args, double limit_s) {
   Fetch f;
   f.command = "slowfast fetch " + fmt::format("{}", fmt::join(args, " "));
   argv.insert(argv.end(), {"--json", json.string()});
-  ChildProcess child(argv, ChildOptions{out.string(), out.string(), std::nullopt});
+  std::optional<std::vector<std::string>> environment;
+  if (!env.empty()) {
+    environment.emplace();
+    for (char** e = environ; *e; ++e) environment->push_back(*e);
+    environment->insert(environment->end(), env.begin(), env.end());
+    f.command = fmt::format("{} {}", fmt::join(env, " "), f.command);
+  }
+  ChildProcess child(argv, ChildOptions{out.string(), out.string(), environment});
   std::optional<int> rc = child.wait(ChildProcess::Seconds(limit_s));
   if (!rc) {
     f.hung = true;

@@ -45,8 +45,9 @@ class Validation {
   std::filesystem::path environment(const std::vector<std::string>& from_store, bool with_attendee = true);
   // https://127.0.0.1:<port><path> on the lab's server.
   std::string url(const std::string& path) const;
-  // `slowfast fetch <args> --json F`, killed after `limit_s`.
-  Fetch fetch(const std::vector<std::string>& args, double limit_s);
+  // `slowfast fetch <args> --json F`, killed after `limit_s`; `env` ("K=V") added to
+  // this process's environment.
+  Fetch fetch(const std::vector<std::string>& args, double limit_s, const std::vector<std::string>& env = {});
 
   // One line: "  ok   what  (figures)" or "  FAIL what  (figures)".
   void check(bool ok, const std::string& what, const std::string& figures);

@@ -24,6 +24,37 @@ std::string most_common_culprit(const WatchdogReport& w) {
 // The frames a report line shows; the JSON has them all.
 constexpr std::size_t kShownFrames = 8;
 
+// A library's nameless frames ("? [libcrypto]": static functions of a stripped library)
+// are folded into the named frame of the same library that follows them, which says
+// how many it stands for: "BIO_read [libcrypto] (+3)". So the line's frames reach the
+// code that called into the library - the module, the attendee's function.
+std::vector<std::string> folded(const std::vector<std::string>& stack) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < stack.size()) {
+    const std::string& frame = stack[i];
+    if (frame.rfind("? ", 0) != 0) {
+      out.push_back(frame);
+      ++i;
+      continue;
+    }
+    const std::string object = frame.substr(2);  // "[libcrypto]"
+    std::size_t j = i;
+    while (j < stack.size() && stack[j] == frame) ++j;
+    const std::size_t nameless = j - i;
+    bool named_follows = j < stack.size() && stack[j].size() > object.size() &&
+                         stack[j].compare(stack[j].size() - object.size(), object.size(), object) == 0;
+    if (named_follows) {
+      out.push_back(fmt::format("{} (+{})", stack[j], nameless));
+      i = j + 1;
+    } else {
+      out.push_back(nameless == 1 ? frame : fmt::format("{} (x{})", frame, nameless));
+      i = j;
+    }
+  }
+  return out;
+}
+
 // "stack: poll [libc] <- wait_for_socket [blocking_tls] <- ... (12 more)", or "stack: same
 // as stall 1" when an earlier stall's was the same, so that a run of one repeated stall
 // reads as a list again after the first.
@@ -32,9 +63,10 @@ std::string stack_line(const WatchdogReport& w, std::size_t i) {
   if (stack.empty()) return "stack: not sampled (the loop thread did not answer in time)";
   for (std::size_t j = 0; j < i; ++j)
     if (w.stalls[j].stack == stack) return fmt::format("stack: same as stall {}", j + 1);
-  std::string out = "stack: " + stack[0];
-  for (std::size_t k = 1; k < stack.size() && k < kShownFrames; ++k) out += " <- " + stack[k];
-  if (stack.size() > kShownFrames) out += fmt::format(" <- ... ({} more)", stack.size() - kShownFrames);
+  const std::vector<std::string> frames = folded(stack);
+  std::string out = "stack: " + frames[0];
+  for (std::size_t k = 1; k < frames.size() && k < kShownFrames; ++k) out += " <- " + frames[k];
+  if (frames.size() > kShownFrames) out += fmt::format(" <- ... ({} more)", frames.size() - kShownFrames);
   return out;
 }
 
