@@ -38,6 +38,36 @@ TEST_P(Validator, PassesOnTheSolution) {
 INSTANTIATE_TEST_SUITE_P(Exercises, Validator, ::testing::ValuesIn(exercise::exercises()),
                          [](const ::testing::TestParamInfo<Exercise>& p) { return p.param.id(); });
 
+// A validator rejects a wrong fix for the right reason: the fix is fast, and the check
+// that names what it broke fails (tests/exercises/wrong_fixes/).
+CliResult check_wrong_fix(int number, const std::string& name) {
+  return run_slowfast(
+      {"exercise", "check", std::to_string(number), "--modules", std::string(SLOWFAST_WRONG_FIXES_DIR) + "/" + name},
+      {}, 280);
+}
+
+TEST(ValidatorWrongFix, E2InjectingAnotherSocketClassFailsTheWrapperUntouchedCheck) {
+  CliResult r = check_wrong_fix(2, "e2_inject_socket");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   stage 2 with your module, py37 (recv_into): fast"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  FAIL stage 2: every socket is still a BlockingTlsSocket (the wrapper untouched)  "
+                       "(socket classes: LoopTlsSocket)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  FAIL stage 3: every socket is still a CoopShim"), std::string::npos) << r.out;
+}
+
+TEST(ValidatorWrongFix, E3TurningVerificationOffFailsTheVerificationCheck) {
+  CliResult r = check_wrong_fix(3, "e3_verify_none");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   the client's CPU per request is low"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  FAIL verification stays on: a certificate from another CA is refused, every time  "
+                       "(0 of 50 refused"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Validation failed: 1 of "), std::string::npos) << r.out;
+}
+
 TEST(ExerciseCommand, AnUnknownNumberIsAUsageError) {
   CliResult r = run_slowfast({"exercise", "check", "99"});
   EXPECT_EQ(r.exit_code, 2);
