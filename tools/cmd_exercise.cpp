@@ -1,4 +1,4 @@
-// `slowfast exercise list` and `slowfast exercise check N [--solution]`: the workshop
+// `slowfast exercise list` and `slowfast exercise check N [--solution] [--modules DIR]`: the workshop
 // exercises (labs/exercises/). check builds the attendee's code (CMake target
 // exercise_eN, never part of `make build`), then runs the exercise's validator against
 // the lab's own server: "Validation successful" and exit 0, or what is wrong and exit 1.
@@ -87,7 +87,8 @@ void add_exercise_command(CLI::App& app) {
   chk->add_flag("--no-build", o->no_build, "Check what was built last, without building");
   chk->add_option("--modules", o->modules,
                   "Check the module files in DIR instead of the exercise's build (no build; the tests check "
-                  "wrong fixes this way)");
+                  "wrong fixes this way)")
+      ->option_text("DIR");
   chk->callback([o] { check(*o); });
 }
 

@@ -14,7 +14,7 @@ constexpr int kN = 50;
 // The client's CPU per request (fetch's cpu_s / N, the whole process: start, module
 // loading, 50 connections). Measured on the lab machine (labs/exercises/e3-*/README.md):
 // the starter 32-48 ms, the solution 1.8-2.5 ms (5 runs each, with --profile as here);
-// the bar sits 4x above the one and 3x below the other.
+// the bar sits over 3x above the one and 3x below the other.
 constexpr double kCpuBarMs = 10.0;
 
 // The profile row that spent the most time itself, outside the host's loop machinery:

@@ -46,8 +46,9 @@ std::string Validation::url(const std::string& path) const {
 }
 
 std::string Validation::url_other_ca(const std::string& path) {
-  if (!other_ca_server_)
-    other_ca_server_ = std::make_unique<lab::ServerChild>(build_dir_ / "bin" / "slowfast-server", scratch_ / "other-ca");
+  if (!other_ca_server_)  // its certs directory is empty: the server makes a new lab CA there
+    other_ca_server_ =
+        std::make_unique<lab::ServerChild>(build_dir_ / "bin" / "slowfast-server", scratch_ / "other-ca");
   return fmt::format("https://127.0.0.1:{}{}", other_ca_server_->https_port(), path);
 }
 

@@ -115,9 +115,9 @@ void install(SocketRegistry* registry, const probe::HostApi* host) {
   registry->inject("TlsConnect", &TlsConnect::make);
 }
 
-const SlowfastModuleInfo kInfo{SLOWFAST_MODULE_ABI, "tls_connect", "1.0+e3",
-                               "every TLS connection becomes a TlsConnect with a context of its own (your exercise 3 build)",
-                               &install};
+const SlowfastModuleInfo kInfo{
+    SLOWFAST_MODULE_ABI, "tls_connect", "1.0+e3",
+    "every TLS connection becomes a TlsConnect with a context of its own (your exercise 3 build)", &install};
 
 }  // namespace
 }  // namespace slowfast
