@@ -1,6 +1,7 @@
 // Every exercise's validator is honest: it rejects the starter (labs/exercises/eN-*/)
 // and accepts the reference solution (labs/exercises/solutions/eN-*/), each built and
-// run by `slowfast exercise check N [--solution]` as an attendee would.
+// run by `slowfast exercise check N [--solution]` as an attendee would - and rejects a
+// wrong fix (tests/exercises/wrong_fixes/) for the reason the exercise is about.
 #include <ostream>
 #include <string>
 
