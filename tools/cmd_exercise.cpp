@@ -1,4 +1,4 @@
-// `slowfast exercise list` and `slowfast exercise check N [--solution]`: the workshop
+// `slowfast exercise list` and `slowfast exercise check N [--solution] [--modules DIR]`: the workshop
 // exercises (labs/exercises/). check builds the attendee's code (CMake target
 // exercise_eN, never part of `make build`), then runs the exercise's validator against
 // the lab's own server: "Validation successful" and exit 0, or what is wrong and exit 1.
@@ -75,7 +75,7 @@ void add_exercise_command(CLI::App& app) {
   CLI::App* list = cmd->add_subcommand("list", "Each exercise: its number, folder and task");
   list->callback([] {
     for (const exercise::Exercise& e : exercise::exercises())
-      std::cout << fmt::format("{:>2}  labs/exercises/{:<24} {}   (make check-{})\n", e.number, e.folder, e.title,
+      std::cout << fmt::format("{:>2}  labs/exercises/{:<26} {}   (make check-{})\n", e.number, e.folder, e.title,
                                e.id());
   });
 

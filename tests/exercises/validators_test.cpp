@@ -1,6 +1,7 @@
 // Every exercise's validator is honest: it rejects the starter (labs/exercises/eN-*/)
 // and accepts the reference solution (labs/exercises/solutions/eN-*/), each built and
-// run by `slowfast exercise check N [--solution]` as an attendee would.
+// run by `slowfast exercise check N [--solution]` as an attendee would - and rejects a
+// wrong fix (tests/exercises/wrong_fixes/) for the reason the exercise is about.
 #include <ostream>
 #include <string>
 
@@ -41,14 +42,14 @@ INSTANTIATE_TEST_SUITE_P(Exercises, Validator, ::testing::ValuesIn(exercise::exe
 // Exercise 1's checks that the starter passes (it is slow, not wrong) can fail too: each
 // wrong fix (wrong_fixes/e1_coop_shim_wrong.cpp) fails the check named after its flaw.
 struct WrongFix {
-  const char* flaw;   // build/tests/exercises/wrong/<flaw>
+  const char* flaw;   // build/tests/exercises/wrong_fixes/e1_<flaw>
   const char* check;  // the FAIL line's check
 };
 
 class E1WrongFix : public ::testing::TestWithParam<WrongFix> {};
 
 TEST_P(E1WrongFix, FailsItsCheck) {
-  std::string dir = std::string(SLOWFAST_E1_WRONG_DIR) + "/" + GetParam().flaw;
+  std::string dir = std::string(SLOWFAST_WRONG_FIXES_DIR) + "/e1_" + GetParam().flaw;
   CliResult r = run_slowfast({"exercise", "check", "1", "--modules", dir}, {}, 280);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find(std::string("  FAIL ") + GetParam().check), std::string::npos) << r.out;
@@ -59,6 +60,35 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(WrongFix{"busy", "no busy loop"}, WrongFix{"eof_throws", "the end of the stream"},
                       WrongFix{"no_timeout", "the request timeout still holds"}),
     [](const ::testing::TestParamInfo<WrongFix>& p) { return std::string(p.param.flaw); });
+// A validator rejects a wrong fix for the right reason: the fix is fast, and the check
+// that names what it broke fails (tests/exercises/wrong_fixes/).
+CliResult check_wrong_fix(int number, const std::string& name) {
+  return run_slowfast(
+      {"exercise", "check", std::to_string(number), "--modules", std::string(SLOWFAST_WRONG_FIXES_DIR) + "/" + name},
+      {}, 280);
+}
+
+TEST(ValidatorWrongFix, E2InjectingAnotherSocketClassFailsTheWrapperUntouchedCheck) {
+  CliResult r = check_wrong_fix(2, "e2_inject_socket");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   stage 2 with your module, py37 (recv_into): fast"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  FAIL stage 2: every socket is still a BlockingTlsSocket (the wrapper untouched)  "
+                       "(socket classes: LoopTlsSocket)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  FAIL stage 3: every socket is still a CoopShim"), std::string::npos) << r.out;
+}
+
+TEST(ValidatorWrongFix, E3TurningVerificationOffFailsTheVerificationCheck) {
+  CliResult r = check_wrong_fix(3, "e3_verify_none");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   the client's CPU per request is low"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  FAIL verification stays on: a certificate from another CA is refused, every time  "
+                       "(0 of 50 refused"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Validation failed: 1 of "), std::string::npos) << r.out;
+}
 
 TEST(ExerciseCommand, AnUnknownNumberIsAUsageError) {
   CliResult r = run_slowfast({"exercise", "check", "99"});

@@ -7,6 +7,8 @@ namespace slowfast::exercise {
 const std::vector<Exercise>& exercises() {
   static const std::vector<Exercise> all = {
       {1, "e1-recv-into", "Write the cooperative recv_into (the talk's patch)", &validate_recv_into},
+      {2, "e2-patch-the-wait", "Patch the wait, not the class (grequests' fix)", &validate_patch_the_wait},
+      {3, "e3-context-per-connection", "Build the TLS context once, keep verifying", &validate_context_per_connection},
       {4, "e4-handshake-block", "A block inside the handshake: find it with the watchdog's stack", &validate_handshake_block},
   };
   return all;

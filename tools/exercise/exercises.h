@@ -28,6 +28,8 @@ const Exercise* find_exercise(int number);  // null when there is none
 
 // The validators, one file each.
 void validate_recv_into(Validation& v);
+void validate_patch_the_wait(Validation& v);
+void validate_context_per_connection(Validation& v);
 void validate_handshake_block(Validation& v);
 
 // A fetch that wrote no result fails `what` with the reason and its last output lines;

@@ -47,6 +47,13 @@ std::string Validation::url(const std::string& path) const {
   return fmt::format("https://127.0.0.1:{}{}", server_->https_port(), path);
 }
 
+std::string Validation::url_other_ca(const std::string& path) {
+  if (!other_ca_server_)  // its certs directory is empty: the server makes a new lab CA there
+    other_ca_server_ =
+        std::make_unique<lab::ServerChild>(build_dir_ / "bin" / "slowfast-server", scratch_ / "other-ca");
+  return fmt::format("https://127.0.0.1:{}{}", other_ca_server_->https_port(), path);
+}
+
 Fetch Validation::fetch(const std::vector<std::string>& args, double limit_s, const std::vector<std::string>& env) {
   const int k = ++runs_;
   fs::path json = scratch_ / fmt::format("run-{}.json", k);

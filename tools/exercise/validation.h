@@ -45,6 +45,9 @@ class Validation {
   std::filesystem::path environment(const std::vector<std::string>& from_store, bool with_attendee = true);
   // https://127.0.0.1:<port><path> on the lab's server.
   std::string url(const std::string& path) const;
+  // The same path on a second server whose certificate comes from another CA (a fresh
+  // lab CA in the scratch directory), started on first use: verification must refuse it.
+  std::string url_other_ca(const std::string& path);
   // `slowfast fetch <args> --json F`, killed after `limit_s`; `env` ("K=V") added to
   // this process's environment.
   Fetch fetch(const std::vector<std::string>& args, double limit_s, const std::vector<std::string>& env = {});
@@ -59,6 +62,7 @@ class Validation {
   std::filesystem::path attendee_modules_;
   TempDir scratch_{"exercise"};
   std::unique_ptr<lab::ServerChild> server_;
+  std::unique_ptr<lab::ServerChild> other_ca_server_;
   int runs_ = 0, passed_ = 0, failed_ = 0;
 };
 
