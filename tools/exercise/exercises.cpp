@@ -7,6 +7,7 @@ namespace slowfast::exercise {
 const std::vector<Exercise>& exercises() {
   static const std::vector<Exercise> all = {
       {1, "e1-recv-into", "Write the cooperative recv_into (the talk's patch)", &validate_recv_into},
+      {7, "e7-mysteries", "Diagnose three mystery modules (which method blocks, and when)", &validate_mysteries},
   };
   return all;
 }

@@ -28,6 +28,7 @@ const Exercise* find_exercise(int number);  // null when there is none
 
 // The validators, one file each.
 void validate_recv_into(Validation& v);
+void validate_mysteries(Validation& v);
 
 // A fetch that wrote no result fails `what` with the reason and its last output lines;
 // true when it did.
