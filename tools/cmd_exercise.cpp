@@ -58,7 +58,8 @@ void check(const CheckOptions& o) {
                              e->id());
     throw Exit{kExitUsage};
   }
-  std::cout << fmt::format("exercise {}: {}\nchecking {}{}\n", e->number, e->title, modules.string(),
+  std::cout << fmt::format("exercise {}: {}\nchecking {}{}\n", e->number, e->title,
+                           (fs::is_directory(modules) ? modules : modules.parent_path()).string(),
                            o.solution ? " (the reference solution)" : "");
   exercise::Validation v(build_dir(), modules);
   e->validate(v);
