@@ -12,7 +12,8 @@ STAGES := $(sort $(patsubst labs/stage%,%,$(wildcard labs/stage[0-9]*)))
 LAB_STAGES := $(addprefix lab-stage,$(STAGES))
 CHECK_STAGES := $(addprefix check-stage,$(STAGES))
 # The exercises are the folders labs/exercises/eN-name: check-eN builds and checks one.
-EXERCISES := $(sort $(patsubst labs/exercises/e%,%,$(foreach d,$(wildcard labs/exercises/e[0-9]*),$(firstword $(subst -, ,$(d))))))
+# (a folder with a CMakeLists.txt: e8-timed-round is a README for `slowfast exercise round`)
+EXERCISES := $(sort $(patsubst labs/exercises/e%,%,$(foreach d,$(patsubst %/CMakeLists.txt,%,$(wildcard labs/exercises/e[0-9]*/CMakeLists.txt)),$(firstword $(subst -, ,$(d))))))
 CHECK_EXERCISES := $(addprefix check-e,$(EXERCISES))
 
 .PHONY: all setup build test labs $(LAB_STAGES) $(CHECK_STAGES) exercises $(CHECK_EXERCISES) \

@@ -54,12 +54,14 @@ void check(const CheckOptions& o) {
   if (!o.no_build && o.modules.empty()) build(*e, o.solution);
   fs::path modules = o.modules.empty() ? build_dir() / "exercises" / e->build_subdir(o.solution) / "modules"
                                        : fs::path(o.modules);
-  if (!fs::is_directory(modules)) {
+  // An exercise with nothing to compile (7) has its files, not a modules folder, there.
+  if (!fs::is_directory(o.modules.empty() ? modules.parent_path() : modules)) {
     std::cerr << fmt::format("slowfast: error: {} holds nothing: build it first (make check-{})\n", modules.string(),
                              e->id());
     throw Exit{kExitUsage};
   }
-  std::cout << fmt::format("exercise {}: {}\nchecking {}{}\n", e->number, e->title, modules.string(),
+  std::cout << fmt::format("exercise {}: {}\nchecking {}{}\n", e->number, e->title,
+                           (fs::is_directory(modules) ? modules : modules.parent_path()).string(),
                            o.solution ? " (the reference solution)" : "");
   exercise::Validation v(build_dir(), modules);
   e->validate(v);
@@ -67,6 +69,8 @@ void check(const CheckOptions& o) {
 }
 
 }  // namespace
+
+void add_exercise_round_command(CLI::App& exercise);  // cmd_exercise_round.cpp (exercise 8)
 
 void add_exercise_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("exercise", "The workshop exercises (labs/exercises/): list them, check one");
@@ -89,6 +93,8 @@ void add_exercise_command(CLI::App& app) {
                   "Check the module files in this directory (built some other way) instead; implies --no-build")
       ->check(CLI::ExistingDirectory);
   chk->callback([o] { check(*o); });
+
+  add_exercise_round_command(*cmd);
 }
 
 }  // namespace slowfast::cli

@@ -24,3 +24,26 @@ function(slowfast_exercise id module version)
   target_link_libraries(${target} PRIVATE slowfast_blocking_tls_socket slowfast_module_sdk slowfast_flags)
   target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,--exclude-libs,ALL)
 endfunction()
+
+# slowfast_exercise_files(<id> <files>...)
+#   For an exercise with nothing to compile (exercise 7: the attendee writes answers):
+#   target exercise_<id> (exercise_<id>-solution from solutions/) copies <files> into
+#   build/exercises/<id>[-solution]/, where the validator reads them. Never part of
+#   `make build` either: `slowfast exercise check N` runs it, so an edit is always seen.
+function(slowfast_exercise_files id)
+  get_filename_component(parent ${CMAKE_CURRENT_SOURCE_DIR} DIRECTORY)
+  get_filename_component(parent ${parent} NAME)
+  set(suffix "")
+  if(parent STREQUAL "solutions")
+    set(suffix "-solution")
+  endif()
+  set(out ${CMAKE_BINARY_DIR}/exercises/${id}${suffix})
+  set(sources "")
+  foreach(f ${ARGN})
+    list(APPEND sources ${CMAKE_CURRENT_SOURCE_DIR}/${f})
+  endforeach()
+  add_custom_target(exercise_${id}${suffix}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+    COMMAND ${CMAKE_COMMAND} -E copy ${sources} ${out}/
+    COMMENT "copying ${ARGN} to ${out}" VERBATIM)
+endfunction()

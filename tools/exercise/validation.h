@@ -43,6 +43,9 @@ class Validation {
   // A module path holding `from_store` (ids of build/modules files, "blocking_tls-1.0")
   // and, when `with_attendee`, every module file the attendee built.
   std::filesystem::path environment(const std::vector<std::string>& from_store, bool with_attendee = true);
+  // What the exercise's target wrote: build/exercises/eN[-solution] (the modules folder's
+  // parent), for an exercise whose answer is files, not a module (exercise 7).
+  std::filesystem::path built() const { return attendee_modules_.parent_path(); }
   // https://127.0.0.1:<port><path> on the lab's server.
   std::string url(const std::string& path) const;
   // The same path on a second server whose certificate comes from another CA (a fresh
