@@ -90,6 +90,21 @@ TEST(ValidatorWrongFix, E3TurningVerificationOffFailsTheVerificationCheck) {
   EXPECT_NE(r.out.find("Validation failed: 1 of "), std::string::npos) << r.out;
 }
 
+// The uv-nonblocking answer (one delay) for every threadpool run: right only where the
+// pool holds every request at once (3 on 4 threads), wrong where it takes rounds.
+TEST(ValidatorWrongFix, E5TheNonblockingAnswerFailsThePoolsRounds) {
+  CliResult r = check_wrong_fix(5, "e5_nonblocking_answers");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   uv-threadpool, 3 x /delay/0.5, UV_THREADPOOL_SIZE=4: the total time  (predicted 0.50 s"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  FAIL uv-threadpool, 9 x /delay/0.5, UV_THREADPOOL_SIZE=4: the total time  (predicted 0.50 s"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  ok   uv-nonblocking, 12 x /delay/0.5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Validation failed: 3 of 5 checks failed"), std::string::npos) << r.out;
+}
+
 TEST(ExerciseCommand, AnUnknownNumberIsAUsageError) {
   CliResult r = run_slowfast({"exercise", "check", "99"});
   EXPECT_EQ(r.exit_code, 2);

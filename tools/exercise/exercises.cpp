@@ -10,6 +10,7 @@ const std::vector<Exercise>& exercises() {
       {2, "e2-patch-the-wait", "Patch the wait, not the class (grequests' fix)", &validate_patch_the_wait},
       {3, "e3-context-per-connection", "Build the TLS context once, keep verifying", &validate_context_per_connection},
       {4, "e4-handshake-block", "A block inside the handshake: find it with the watchdog's stack", &validate_handshake_block},
+      {5, "e5-pool", "The pool is a loop too: predict the threadpool's total time", &validate_pool},
       {7, "e7-mysteries", "Diagnose three mystery modules (which method blocks, and when)", &validate_mysteries},
   };
   return all;

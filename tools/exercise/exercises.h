@@ -31,6 +31,7 @@ void validate_recv_into(Validation& v);
 void validate_patch_the_wait(Validation& v);
 void validate_context_per_connection(Validation& v);
 void validate_handshake_block(Validation& v);
+void validate_pool(Validation& v);
 void validate_mysteries(Validation& v);
 
 // A fetch that wrote no result fails `what` with the reason and its last output lines;

@@ -46,6 +46,8 @@ class Validation {
   // What the exercise's target wrote: build/exercises/eN[-solution] (the modules folder's
   // parent), for an exercise whose answer is files, not a module (exercise 7).
   std::filesystem::path built() const { return attendee_modules_.parent_path(); }
+  // The attendee's directory itself: build/exercises/eN[-solution]/modules, or --modules DIR.
+  const std::filesystem::path& attendee_dir() const { return attendee_modules_; }
   // https://127.0.0.1:<port><path> on the lab's server.
   std::string url(const std::string& path) const;
   // The same path on a second server whose certificate comes from another CA (a fresh
