@@ -4,6 +4,7 @@
 // a fix for the bodies and the failures a real reader meets.
 #include <fmt/format.h>
 
+#include "exercise/checks.h"
 #include "exercise/exercises.h"
 
 namespace slowfast::exercise {
@@ -14,21 +15,6 @@ constexpr double kDelay = 0.5;
 constexpr double kStallMs = 20;
 constexpr double kCpuShare = 0.4;  // a loop that waits in epoll uses a few % of the run
 
-std::string n_of(const nlohmann::json& run) {
-  return fmt::format("{} of {} valid", run.value("valid", 0), run.value("n", 0));
-}
-
-bool all_valid(const nlohmann::json& run) { return run.value("valid", -1) == run.value("n", -2); }
-
-// The stage-3 run on one runtime: fast, all valid, and for py37 the loop watched.
-void check_fast(Validation& v, const nlohmann::json& run, const std::string& runtime) {
-  double total = run.value("total_s", 0.0);
-  v.check(run.value("verdict", "") == "fast" && all_valid(run),
-          fmt::format("stage 3 with your shim, {}: fast", runtime),
-          fmt::format("{} for {} x /delay/{:g}, {}; fast is under {}", secs(total), kN, kDelay, n_of(run),
-                      secs(2 * kDelay)));
-}
-
 }  // namespace
 
 void validate_recv_into(Validation& v) {
@@ -38,37 +24,22 @@ void validate_recv_into(Validation& v) {
     more.insert(more.end(), common.begin(), common.end());
     return more;
   };
+  const std::string delay = v.url(fmt::format("/delay/{:g}", kDelay));
 
-  Fetch py37 = v.fetch(args({"--url", v.url(fmt::format("/delay/{:g}", kDelay)), "--runtime", "py37",
-                             "--watchdog", fmt::format("{:g}", kStallMs), "--profile", "--socket-class"}),
-                       30);
+  Fetch py37 = v.fetch(
+      args({"--url", delay, "--runtime", "py37", "--watchdog", fmt::format("{:g}", kStallMs), "--profile",
+            "--socket-class"}),
+      30);
   if (ran(v, py37, "stage 3 with your shim, py37: the run ends")) {
     const nlohmann::json& run = py37.run;
-    std::string classes;
-    bool all_shim = true;
-    for (const auto& r : run["requests"]) {
-      std::string c = r.value("socket_class", "");
-      all_shim = all_shim && c == "CoopShim";
-      if (classes.find(c) == std::string::npos) classes += (classes.empty() ? "" : ", ") + c;
-    }
-    v.check(all_shim, "every request goes through your CoopShim", "socket classes: " + classes);
-    check_fast(v, run, "py37");
+    check_socket_class(v, run, "every request goes through your CoopShim", "CoopShim");
+    check_fast(v, run, "stage 3 with your shim, py37: fast", kDelay);
 
     // The loop never stalled in a read (in poll() under it, or spinning in it); a stall
     // elsewhere (a handshake on a busy machine) is shown but not held against the fix.
-    int in_read = 0;
-    std::string worst = "no stall";
-    double longest = 0;
-    for (const auto& s : run["watchdog"]["stalls"]) {
-      std::string culprit = s.value("culprit", "");
-      if (culprit.find("recv") != std::string::npos) ++in_read;
-      if (s.value("length", 0.0) > longest) {
-        longest = s.value("length", 0.0);
-        worst = fmt::format("longest {} in {}", secs(longest), culprit);
-      }
-    }
-    v.check(in_read == 0, fmt::format("the loop never stalls in a read over {:g} ms", kStallMs),
-            fmt::format("{} stalls in a read, {}", in_read, worst));
+    Stalls in_read = stalls_in(run, "recv");
+    v.check(in_read.matching == 0, fmt::format("the loop never stalls in a read over {:g} ms", kStallMs),
+            fmt::format("{} stalls in a read, {}", in_read.matching, in_read.longest));
 
     std::string where = "no recv_into row";
     bool in_shim = false;
@@ -90,8 +61,9 @@ void validate_recv_into(Validation& v) {
             fmt::format("{} of CPU over a {} run; the bar is {:.0f} %", secs(cpu), secs(total), 100 * kCpuShare));
   }
 
-  Fetch py27 = v.fetch(args({"--url", v.url(fmt::format("/delay/{:g}", kDelay)), "--runtime", "py27"}), 30);
-  if (ran(v, py27, "stage 3 with your shim, py27: the run ends")) check_fast(v, py27.run, "py27 (recv)");
+  Fetch py27 = v.fetch(args({"--url", delay, "--runtime", "py27"}), 30);
+  if (ran(v, py27, "stage 3 with your shim, py27: the run ends"))
+    check_fast(v, py27.run, "stage 3 with your shim, py27 (recv): fast", kDelay);
 
   // 1 MiB bodies dripped in 1000 pieces: each read sees a part of a TLS record stream,
   // and a read must return what one record gave, then wait again.
@@ -109,17 +81,7 @@ void validate_recv_into(Validation& v) {
     v.check(all_valid(eof.run), "the end of the stream (bodies ended by the server's close, py37)",
             fmt::format("{} in {}", n_of(eof.run), secs(eof.run.value("total_s", 0.0))));
 
-  // A wait of the fix is still bounded by the request's timeout - all of them at once.
-  Fetch late = v.fetch(args({"--url", v.url("/delay/3"), "--runtime", "py37", "--timeout", "0.5"}), 30);
-  if (ran(v, late, "the request timeout: the run ends")) {
-    int timeouts = 0;
-    for (const auto& r : late.run["requests"])
-      if (r.value("error_kind", nlohmann::json()).is_string() && r["error_kind"] == "timeout-read") ++timeouts;
-    double total = late.run.value("total_s", 0.0);
-    v.check(timeouts == kN && total < 1.5,
-            "the request timeout still holds, for all requests at once (--timeout 0.5 on /delay/3)",
-            fmt::format("{} of {} read timeouts, all done in {}; the bar is 1.50 s", timeouts, kN, secs(total)));
-  }
+  check_timeout_holds(v, env, kN, "the request timeout still holds, for all requests at once (--timeout 0.5 on /delay/3)");
 }
 
 }  // namespace slowfast::exercise

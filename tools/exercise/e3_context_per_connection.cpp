@@ -5,6 +5,7 @@
 // whose certificate comes from another CA must be refused on every request.
 #include <fmt/format.h>
 
+#include "exercise/checks.h"
 #include "exercise/exercises.h"
 
 namespace slowfast::exercise {
@@ -47,16 +48,8 @@ void validate_context_per_connection(Validation& v) {
   Fetch run = v.fetch(args({"--url", v.url("/get"), "--profile", "--socket-class"}), 60);
   if (ran(v, run, "50 x /get through your module: the run ends")) {
     const nlohmann::json& r = run.run;
-    std::string classes;
-    bool all_mine = true;
-    for (const auto& req : r["requests"]) {
-      std::string c = req.value("socket_class", "");
-      all_mine = all_mine && c == "TlsConnect";
-      if (classes.find(c) == std::string::npos) classes += (classes.empty() ? "" : ", ") + c;
-    }
-    v.check(all_mine, "every request goes through your TlsConnect", "socket classes: " + classes);
-    v.check(r.value("valid", -1) == kN, fmt::format("{} x /get: every page valid", kN),
-            fmt::format("{} of {} valid", r.value("valid", 0), r.value("n", 0)));
+    check_socket_class(v, r, "every request goes through your TlsConnect", "TlsConnect");
+    v.check(r.value("valid", -1) == kN, fmt::format("{} x /get: every page valid", kN), n_of(r));
     double per_request_ms = 1000 * r.value("cpu_s", 0.0) / kN;
     v.check(r.contains("cpu_s") && per_request_ms < kCpuBarMs, "the client's CPU per request is low",
             fmt::format("{:.1f} ms per request ({} of CPU for {}); the bar is {:.1f} ms; most time in the profile: {}",

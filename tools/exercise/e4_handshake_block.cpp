@@ -5,6 +5,7 @@
 // most once, and a revoked certificate still fails every handshake.
 #include <fmt/format.h>
 
+#include "exercise/checks.h"
 #include "exercise/exercises.h"
 
 namespace slowfast::exercise {
@@ -22,18 +23,8 @@ void validate_handshake_block(Validation& v) {
                       60);
   if (ran(v, run, "the run with your cert_guard ends")) {
     const nlohmann::json& j = run.run;
-    std::string classes;
-    bool all_guarded = true;
-    for (const auto& r : j["requests"]) {
-      std::string c = r.value("socket_class", "");
-      all_guarded = all_guarded && c == "GuardedTlsSocket";
-      if (classes.find(c) == std::string::npos) classes += (classes.empty() ? "" : ", ") + c;
-    }
-    v.check(all_guarded, "every request goes through your GuardedTlsSocket", "socket classes: " + classes);
-    double total = j.value("total_s", 0.0);
-    v.check(j.value("verdict", "") == "fast" && j.value("valid", -1) == kN, "fast, every page valid",
-            fmt::format("{} for {} x /delay/{:g}, {} of {} valid; fast is under {}", secs(total), kN, kDelay,
-                        j.value("valid", 0), kN, secs(2 * kDelay)));
+    check_socket_class(v, j, "every request goes through your GuardedTlsSocket", "GuardedTlsSocket");
+    check_fast(v, j, "fast, every page valid", kDelay);
     // A stall is cert_guard's when its stack passes through the module: the probes name
     // only the handshake, the stack names the function that blocked.
     int mine = 0;
