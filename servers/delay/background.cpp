@@ -1,12 +1,15 @@
 #include "background.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
@@ -22,12 +25,29 @@ constexpr char kError[] = "error ";
   std::exit(2);
 }
 
-// The first process: wait for the child's word (EOF without one: it died first).
-[[noreturn]] void wait_for_word(int fd, pid_t child) {
+// The first process: wait for the child's word (EOF without one: it died first), at
+// most `timeout_s`. A child stuck before it listens (a certificate file that never
+// ends, a filesystem that hangs) is killed, so `SERVER=$(...)` cannot hang a script.
+[[noreturn]] void wait_for_word(int fd, pid_t child, double timeout_s) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
   std::string word;
   char buf[512];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    pollfd p{fd, POLLIN, 0};
+    int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      ::kill(child, SIGKILL);
+      ::waitpid(child, nullptr, 0);
+      std::fprintf(stderr,
+                   "slowfast-server: error: the server did not listen within %g s; stopped it "
+                   "(pid %d). --log FILE keeps its output; --start-timeout S waits longer\n",
+                   timeout_s, static_cast<int>(child));
+      std::exit(2);
+    }
+    ssize_t n = ready < 0 ? -1 : ::read(fd, buf, sizeof buf);
     if (n > 0) {
       word.append(buf, static_cast<size_t>(n));
     } else if (n == 0 || errno != EINTR) {
@@ -52,7 +72,7 @@ constexpr char kError[] = "error ";
 
 }  // namespace
 
-Background Background::detach(const std::string& log_path) {
+Background Background::detach(const std::string& log_path, double start_timeout_s) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) die("pipe");
   std::fflush(nullptr);
@@ -60,7 +80,7 @@ Background Background::detach(const std::string& log_path) {
   if (child < 0) die("fork");
   if (child > 0) {
     ::close(fds[1]);
-    wait_for_word(fds[0], child);
+    wait_for_word(fds[0], child, start_timeout_s);
   }
   ::close(fds[0]);
   Background self(fds[1]);

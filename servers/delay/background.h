@@ -9,7 +9,8 @@
 // line races the server's start (connection refused). Here the first process forks
 // before anything else exists (no loop, no thread, no OpenSSL state), waits on a pipe
 // for the child's word, prints the child's pid on stdout and its listening line on
-// stderr, and exits 0; or prints the child's error and exits 2.
+// stderr, and exits 0; or prints the child's error (or that it did not listen in time)
+// and exits 2.
 #pragma once
 #include <string>
 
@@ -20,7 +21,9 @@ class Background {
   // In the first process: does not return. In the server (the child): returns, with
   // stdin from /dev/null and stdout/stderr appended to `log_path` (empty: discarded),
   // in a session of its own (a terminal's Ctrl-C does not reach it; kill does).
-  static Background detach(const std::string& log_path);
+  // The first process waits at most `start_timeout_s` for the word, then kills the
+  // child and exits 2.
+  static Background detach(const std::string& log_path, double start_timeout_s);
 
   Background(Background&& other) noexcept;
   Background(const Background&) = delete;

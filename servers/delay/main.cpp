@@ -58,15 +58,22 @@ int main(int argc, char** argv) {
                "--background); ...; kill $SERVER) and its listening line on stderr");
   app.add_option("--log", log_path,
                  "With --background: append the server's own output here (default: discarded)");
+  double start_timeout_s = 30;
+  auto* start_timeout =
+      app.add_option("--start-timeout", start_timeout_s,
+                     "With --background: give up (and stop the server) when it does not "
+                     "listen within this many seconds")
+          ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
   CLI11_PARSE(app, argc, argv);
-  if (!log_path.empty() && !background) {
-    std::fprintf(stderr, "slowfast-server: error: --log goes with --background\n");
+  if ((!log_path.empty() || start_timeout->count() > 0) && !background) {
+    std::fprintf(stderr, "slowfast-server: error: %s goes with --background\n",
+                 log_path.empty() ? "--start-timeout" : "--log");
     return 2;
   }
 
   // Before the server exists: the fork must not copy a loop, a thread or OpenSSL state.
   std::optional<slowfast::server::Background> detached;
-  if (background) detached.emplace(slowfast::server::Background::detach(log_path));
+  if (background) detached.emplace(slowfast::server::Background::detach(log_path, start_timeout_s));
 
   slowfast::server::Server server(cfg);
   try {

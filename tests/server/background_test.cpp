@@ -47,10 +47,32 @@ TEST(ServerBackground, ATakenPortIsAnErrorFromTheFirstProcess) {
   EXPECT_FALSE(has(r.output, "pid ")) << r.output;
 }
 
+TEST(ServerBackground, AServerThatNeverListensIsStoppedAndReported) {
+  // Another process holds the certificate directory's lock (as one creating the lab
+  // certificates would), so the server waits before it can listen. The first process
+  // must give up after --start-timeout, stop the server and say so; `timeout` only
+  // keeps a broken build from hanging the suite.
+  TempDir dir("background-stuck");
+  const std::string certs = dir.path().string();
+  ShellResult r = run_shell(
+      "flock -x " + certs + "/.lock timeout 20 " + server_bin() +
+      " --background --https-port 0 --http-port -1 --start-timeout 1 --certs " + certs +
+      "; echo \"exit=$?\"");
+  EXPECT_TRUE(has(r.output, "exit=2")) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(
+      "slowfast-server: error: the server did not listen within 1 s; stopped it \\(pid ([0-9]+)\\)")))
+      << r.output;
+  EXPECT_NE(run_shell("kill -0 " + m[1].str()).exit_code, 0) << "the stuck server still runs";
+}
+
 TEST(ServerBackground, LogNeedsBackground) {
   ShellResult r = run_shell(server_bin() + " --log /tmp/never-written");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(has(r.output, "--log goes with --background")) << r.output;
+  r = run_shell(server_bin() + " --start-timeout 5");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.output, "--start-timeout goes with --background")) << r.output;
 }
 
 }  // namespace
