@@ -90,6 +90,17 @@ TEST(ValidatorWrongFix, E3TurningVerificationOffFailsTheVerificationCheck) {
   EXPECT_NE(r.out.find("Validation failed: 1 of "), std::string::npos) << r.out;
 }
 
+TEST(ValidatorWrongFix, E4RemovingTheCertificateCheckFailsTheRevokedCheck) {
+  CliResult r = check_wrong_fix(4, "e4_check_removed");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ok   fast, every page valid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  FAIL a revoked certificate still fails every handshake (the responder says 410)  "
+                       "(0 of 10 handshakes refused)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Validation failed: 1 of "), std::string::npos) << r.out;
+}
+
 // The uv-nonblocking answer (one delay) for every threadpool run: right only where the
 // pool holds every request at once (3 on 4 threads), wrong where it takes rounds.
 TEST(ValidatorWrongFix, E5TheNonblockingAnswerFailsThePoolsRounds) {
