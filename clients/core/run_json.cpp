@@ -16,7 +16,7 @@ nlohmann::json seconds(std::optional<double> t) {
 
 nlohmann::json to_json(const RequestRecord& r) {
   const Timeline& t = r.t;
-  return {
+  nlohmann::json j = {
       {"page", r.page},
       {"status", r.status},
       {"bytes", r.bytes},
@@ -31,6 +31,8 @@ nlohmann::json to_json(const RequestRecord& r) {
         {"first_byte", seconds(t.first_byte)},
         {"done", seconds(t.done)}}},
   };
+  if (!r.hook.empty()) j["hook"] = r.hook;
+  return j;
 }
 
 nlohmann::json to_json(const ProfileRow& row) {

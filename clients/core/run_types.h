@@ -94,6 +94,7 @@ struct RequestRecord {
   std::string error;         // why the request is invalid, naming the step; empty when valid
   std::string error_kind;    // failure_kind(): "connect", "timeout-read", "http", ...; empty when valid
   std::string socket_class;  // the socket that carried it (`fetch --socket-class`)
+  std::string hook;          // what a module's response hook answered; empty: no hook
   Timeline t;
 
   RunEvents* events = nullptr;  // told at each point (`fetch --trace`); may be null

@@ -28,6 +28,8 @@ void SocketFactory::patch_wait(WaitForSocket wait) {
   wait_source_ = installing_;
 }
 
+void SocketFactory::on_response(ResponseHook hook) { response_hook_ = hook; }
+
 std::vector<SocketFactory::Entry> SocketFactory::chain() const {
   std::vector<Entry> out{base_};
   // Bounded: a patch cycle (A -> B -> A) must not hang the factory.

@@ -1,7 +1,8 @@
 // SocketFactory: decides which class carries each connection. Built-in: NativeTlsSocket
 // for https, PlainSocket for http. Installed modules change it through SocketRegistry:
 // blocking_tls injects BlockingTlsSocket, coop_shim patches BlockingTlsSocket with
-// CoopShim; a module may also patch the wait urllib3's sockets call. Patches are
+// CoopShim; a module may also patch the wait urllib3's sockets call, or hook every
+// response. Patches are
 // resolved when a socket is made, so load order does not matter.
 #pragma once
 #include <map>
@@ -36,6 +37,10 @@ class SocketFactory final : public SocketRegistry {
   void inject(const char* class_name, SocketMaker make) override;
   void patch(const char* target_class, const char* class_name, SocketMaker make) override;
   void patch_wait(WaitForSocket wait) override;
+  void on_response(ResponseHook hook) override;
+
+  // The hook every response goes through; null: none installed.
+  ResponseHook response_hook() const { return response_hook_; }
 
  private:
   struct Entry {
@@ -51,6 +56,7 @@ class SocketFactory final : public SocketRegistry {
   std::map<std::string, Entry> patches_;  // target class -> replacement
   WaitForSocket patched_wait_ = nullptr;
   std::string wait_source_;  // who patched it: "patch_select 1.0"
+  ResponseHook response_hook_ = nullptr;
 };
 
 }  // namespace slowfast

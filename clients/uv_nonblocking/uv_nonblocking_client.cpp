@@ -6,6 +6,7 @@
 #include "core/tls_client_context.h"
 #include "core/verdict.h"
 #include "uv_nonblocking/http_reader.h"
+#include "uv_nonblocking/loop_threadpool.h"
 #include "uv_nonblocking/loop_watchdog.h"
 #include "uv_nonblocking/resolve.h"
 #include "uv_nonblocking/tcp_connection.h"
@@ -28,6 +29,7 @@ struct RunContext {
   SSL_CTX* tls;  // one per process, null for http
   sockaddr_storage addr;
   const RunClock& clock;
+  LoopThreadpool& pool;  // for a module's response hook
 };
 
 std::unique_ptr<Socket> open_socket(const RunContext& run, TcpConnection& conn, std::uint64_t deadline_ns) {
@@ -79,6 +81,13 @@ Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
     step = Step::kRead;
     HttpResponse res = co_await read_response(*socket, run.spec.runtime, [&] { rec.mark(Point::kFirstByte, clock.now()); });
     check_response(rec, res.status, res.body, run.spec);
+    if (ResponseHook hook = run.factory.response_hook()) {
+      try {
+        rec.hook = co_await hook(Response{rec.page, res.status, res.body.data(), res.body.size(), &run.pool});
+      } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("response hook: ") + e.what());
+      }
+    }
     co_await close_quietly(*socket);
   } catch (const RequestFailure& e) {
     std::string what = e.kind() == FailureKind::kDeadline
@@ -182,7 +191,8 @@ RunResult run_uv_nonblocking(const RunSpec& spec, const SocketFactory& factory) 
   {
     UvLoop loop;
     RunClock clock;
-    RunContext run{spec, factory, loop.get(), tls.get(), addr, clock};
+    LoopThreadpool pool(loop.get());
+    RunContext run{spec, factory, loop.get(), tls.get(), addr, clock, pool};
     run_requests(run, loop, result);
   }
   return result;

@@ -64,6 +64,12 @@ void layouts(std::vector<std::string>& out) {
       .field("ssl", &SocketArgs::ssl)
       .field("on", &SocketArgs::on)
       .field("patched_wait", &SocketArgs::patched_wait);
+  l.type<Response>("Response")
+      .field("page", &Response::page)
+      .field("status", &Response::status)
+      .field("body", &Response::body)
+      .field("body_size", &Response::body_size)
+      .field("pool", &Response::pool);
   l.type<WaitTarget>("WaitTarget")
       .field("fd", &WaitTarget::fd)
       .field("io", &WaitTarget::io)
@@ -98,6 +104,7 @@ void layouts(std::vector<std::string>& out) {
   l.type<detail::Promise<std::string>>("Promise<std::string>");
   out.push_back("using SocketMaker = " + type_name<SocketMaker>());
   out.push_back("using WaitForSocket = " + type_name<WaitForSocket>());
+  out.push_back("using ResponseHook = " + type_name<ResponseHook>());
 }
 
 // The text without comments, string contents kept.

@@ -44,6 +44,17 @@ Stalls stalls_in(const nlohmann::json& run, const std::string& needle) {
   return s;
 }
 
+ModuleStalls stalls_in_module(const nlohmann::json& run, const std::string& module) {
+  ModuleStalls s;
+  for (const auto& stall : run["watchdog"]["stalls"]) {
+    bool in_module = stall.value("culprit", "").find(module) != std::string::npos;
+    for (const auto& frame : stall.value("stack", nlohmann::json::array()))
+      in_module = in_module || frame.get<std::string>().find("[" + module + "]") != std::string::npos;
+    if (in_module) ++s.count, s.held_s += stall.value("length", 0.0);
+  }
+  return s;
+}
+
 void check_timeout_holds(Validation& v, const std::string& modules, int n, const std::string& what) {
   Fetch late = v.fetch({"--url", v.url("/delay/3"), "--runtime", "py37", "-n", std::to_string(n), "--modules",
                         modules, "--timeout", "0.5"},

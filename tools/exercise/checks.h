@@ -28,6 +28,15 @@ struct Stalls {
 };
 Stalls stalls_in(const nlohmann::json& run, const std::string& needle);
 
+// The stalls that happened in `module`'s code: its probe is the culprit, or the loop
+// thread's sampled stack passes through it ("... [cert_guard]"), which names a module
+// without probes too. How many, and how long they held the loop in all.
+struct ModuleStalls {
+  int count = 0;
+  double held_s = 0;
+};
+ModuleStalls stalls_in_module(const nlohmann::json& run, const std::string& module);
+
 // --timeout 0.5 on /delay/3 with `modules`, py37: every request a read timeout, the
 // whole run over within 1.5 s (a wait of the fix is still bounded, for all at once).
 void check_timeout_holds(Validation& v, const std::string& modules, int n, const std::string& what);

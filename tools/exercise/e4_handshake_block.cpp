@@ -27,16 +27,9 @@ void validate_handshake_block(Validation& v) {
     check_fast(v, j, "fast, every page valid", kDelay);
     // A stall is cert_guard's when its stack passes through the module: the probes name
     // only the handshake, the stack names the function that blocked.
-    int mine = 0;
-    double held = 0;
-    for (const auto& s : j["watchdog"]["stalls"]) {
-      bool in_module = s.value("culprit", "").find("cert_guard") != std::string::npos;
-      for (const auto& frame : s.value("stack", nlohmann::json::array()))
-        in_module = in_module || frame.get<std::string>().find("[cert_guard]") != std::string::npos;
-      if (in_module) ++mine, held += s.value("length", 0.0);
-    }
-    v.check(mine <= 1, "the certificate check holds the loop at most once per run (over 20 ms)",
-            fmt::format("{} stalls in cert_guard, {} in all", mine, secs(held)));
+    ModuleStalls mine = stalls_in_module(j, "cert_guard");
+    v.check(mine.count <= 1, "the certificate check holds the loop at most once per run (over 20 ms)",
+            fmt::format("{} stalls in cert_guard, {} in all", mine.count, secs(mine.held_s)));
   }
 
   // The check still checks: a responder that answers "revoked" (410) fails every handshake.

@@ -11,6 +11,7 @@ const std::vector<Exercise>& exercises() {
       {3, "e3-context-per-connection", "Build the TLS context once, keep verifying", &validate_context_per_connection},
       {4, "e4-handshake-block", "A block inside the handshake: find it with the watchdog's stack", &validate_handshake_block},
       {5, "e5-pool", "The pool is a loop too: predict the threadpool's total time", &validate_pool},
+      {6, "e6-cpu-on-the-loop", "CPU on the loop: seal every body off the loop thread", &validate_cpu_on_the_loop},
       {7, "e7-mysteries", "Diagnose three mystery modules (which method blocks, and when)", &validate_mysteries},
   };
   return all;

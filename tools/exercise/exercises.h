@@ -32,6 +32,7 @@ void validate_patch_the_wait(Validation& v);
 void validate_context_per_connection(Validation& v);
 void validate_handshake_block(Validation& v);
 void validate_pool(Validation& v);
+void validate_cpu_on_the_loop(Validation& v);
 void validate_mysteries(Validation& v);
 
 // A fetch that wrote no result fails `what` with the reason and its last output lines;

@@ -8,15 +8,17 @@
 #include "slowfast/module/socket_registry.h"
 
 // Bump on any change to SlowfastModuleInfo, SocketRegistry, SocketArgs, WaitTarget,
-// WaitForSocket, Socket, IoWait, Task (task.h: host and module share coroutine frames,
-// so their promise layouts must agree) or the probes' Site, Frame and HostApi
-// (slowfast/module/probe.h).
+// WaitForSocket, Response, ResponseHook, Threadpool, Socket, IoWait, Task (task.h: host
+// and module share coroutine frames, so their promise layouts must agree) or the
+// probes' Site, Frame and HostApi (slowfast/module/probe.h).
 // 2: install() also receives the host's probe entry points.
 // 3: SocketArgs carries the request's deadline and the interrupt fd.
 // 4: SocketArgs holds its fd and bounds as a WaitTarget plus the patched wait;
 //    SocketRegistry gains patch_wait (the last slot).
+// 5: SocketRegistry gains on_response (the last slot): a response hook gets the body
+//    and the loop's Threadpool (slowfast/module/threadpool.h).
 // module_sdk/abi.txt records the layouts of this version; a unit test compares them.
-#define SLOWFAST_MODULE_ABI 4
+#define SLOWFAST_MODULE_ABI 5
 #define SLOWFAST_MODULE_ENTRY_NAME "slowfast_module_entry"
 
 extern "C" {

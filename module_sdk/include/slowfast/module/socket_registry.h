@@ -6,6 +6,8 @@
 
 #include "slowfast/module/socket.h"
 #include "slowfast/module/ssl_ptr.h"
+#include "slowfast/module/task.h"
+#include "slowfast/module/threadpool.h"
 #include "slowfast/module/wait.h"
 
 namespace slowfast {
@@ -21,6 +23,19 @@ struct SocketArgs {
 
 using SocketMaker = std::unique_ptr<Socket> (*)(SocketArgs&& args);
 
+// A complete response, as a response hook sees it (requests' hooks={'response': f}).
+struct Response {
+  int page = -1;                // the request's page
+  int status = 0;               // its HTTP status
+  const char* body = nullptr;   // the body, alive until the hook returns
+  std::size_t body_size = 0;
+  Threadpool* pool = nullptr;   // the loop's worker threads, for apply()
+};
+
+// Runs on the loop thread after each complete response (uv-nonblocking). What it returns
+// is the request's "hook" in the record (`fetch --json`); what it throws fails the request.
+using ResponseHook = Task<std::string> (*)(const Response& response);
+
 class SocketRegistry {
  public:
   // Every TLS connection gets `class_name` from now on (urllib3's
@@ -33,6 +48,8 @@ class SocketRegistry {
   // polling its own fd (grequests' monkey.patch_all(select=True) turning select.poll
   // cooperative). Sockets that already wait on the loop are not touched.
   virtual void patch_wait(WaitForSocket wait) = 0;
+  // After every response, `hook` runs (the last one installed; requests' response hook).
+  virtual void on_response(ResponseHook hook) = 0;
 
  protected:
   ~SocketRegistry() = default;

@@ -1,0 +1,61 @@
+// body_seal 1.0: seals every response for an audit trail, as a requests response hook
+// (hooks={'response': seal}) would: the body's SHA-256, then a deliberately slow key
+// derivation over it (PBKDF2-HMAC-SHA256, 100,000 rounds: the cost is the point of a
+// seal, as it is of a password hash). The seal is the request's "hook" in
+// `fetch --json`: "sha256=<hex> seal=<hex>".
+//
+// The hook runs on the loop thread (slowfast/module/socket_registry.h: on_response),
+// and so does everything it calls. Exercise 6: keep the seal exactly as it is, and stop
+// it from holding the loop (slowfast/module/threadpool.h).
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "slowfast/module/module.h"
+
+namespace slowfast {
+namespace {
+
+constexpr probe::Site kSeal{"body_seal", "seal_response"};
+constexpr int kRounds = 100000;
+constexpr char kSalt[] = "body_seal";
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += {kDigits[bytes[i] >> 4], kDigits[bytes[i] & 15]};
+  return out;
+}
+
+// About 50 ms of CPU on the lab's machine, whatever the body's size.
+std::string seal(std::string_view body) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
+  std::string sha = hex(digest, sizeof digest);
+  unsigned char key[32];
+  if (PKCS5_PBKDF2_HMAC(sha.data(), static_cast<int>(sha.size()), reinterpret_cast<const unsigned char*>(kSalt),
+                        sizeof kSalt - 1, kRounds, EVP_sha256(), sizeof key, key) != 1)
+    throw std::runtime_error("PBKDF2 failed");
+  return "sha256=" + sha + " seal=" + hex(key, sizeof key);
+}
+
+Task<std::string> seal_response(const Response& response) {
+  probe::Scope scope(kSeal);
+  co_return seal(std::string_view(response.body, response.body_size));
+}
+
+void install(SocketRegistry* registry, const probe::HostApi* host) {
+  probe::install(host);
+  registry->on_response(&seal_response);
+}
+
+const SlowfastModuleInfo kInfo{SLOWFAST_MODULE_ABI, "body_seal", "1.0+e6",
+                               "seals every response body (SHA-256, then PBKDF2) in a response hook", &install};
+
+}  // namespace
+}  // namespace slowfast
+
+SLOWFAST_MODULE(slowfast::kInfo)
