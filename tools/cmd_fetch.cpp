@@ -16,6 +16,7 @@
 #include "core/interrupt.h"
 #include "slowfast/lab_certs.h"
 #include "core/run_json.h"
+#include "core/run_stats.h"
 #include "fetch.h"
 #include "observe/profile_table.h"
 #include "observe/trace.h"
@@ -112,6 +113,23 @@ std::string errors_line(const RunResult& r) {
   return fmt::format("errors: {}", fmt::join(parts, ", "));
 }
 
+std::string spread_line(const Spread& s) {
+  if (s.count == 0) return "none";
+  return fmt::format("p50={:.3f} p90={:.3f} p99={:.3f} max={:.3f} s", s.p50, s.p90, s.p99, s.max);
+}
+
+// How concurrent the run really was, and its latency from where the user started the
+// clock and from where a per-request log would (core/run_stats.h).
+void print_concurrency(const RunStats& st, double total_s) {
+  if (st.timed == 0) return;
+  std::cout << fmt::format("effective_concurrency={:.2f} ({:.3f} s in flight, send to done / {:.3f} s of wall "
+                           "time); done between {:.3f} and {:.3f} s\n",
+                           st.effective_concurrency, st.in_flight_sum_s, total_s, st.first_done_s, st.last_done_s)
+            << "latency from the intended start (0): " << spread_line(st.from_intended_start) << "\n"
+            << "latency from the actual send:        " << spread_line(st.from_send) << "\n";
+  if (!st.serialised_by.empty()) std::cout << "serialised by " << st.serialised_by << "\n";
+}
+
 void print_summary(const RunResult& r, const FetchOptions& o) {
   std::cout << "variant=" << to_string(r.variant);
   // The runtime picks the reader's call and the modules the socket class: both live in the
@@ -133,6 +151,7 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
   std::cout << "len(valid_page_ids) = " << r.valid_pages.size() << "\n"
             << "len(invalid_page_ids) = " << r.invalid_pages.size() << "\n"
             << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
+  print_concurrency(run_stats(r), r.total_s);
 }
 
 // What was asked for beyond the summary: the trace on stderr (it is a log), the rest on stdout.

@@ -1,5 +1,7 @@
 #include "core/run_json.h"
 
+#include "core/run_stats.h"
+
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
@@ -58,6 +60,23 @@ nlohmann::json to_json(const WatchdogReport& w) {
           {"longest_s", seconds(w.longest_s())}};
 }
 
+nlohmann::json to_json(const Spread& s) {
+  if (s.count == 0) return nullptr;
+  return {{"count", s.count}, {"p50", seconds(s.p50)}, {"p90", seconds(s.p90)}, {"p99", seconds(s.p99)},
+          {"max", seconds(s.max)}};
+}
+
+nlohmann::json to_json(const RunStats& st) {
+  nlohmann::json j = {{"effective_concurrency", std::round(st.effective_concurrency * 1000) / 1000},
+                      {"in_flight_sum_s", seconds(st.in_flight_sum_s)},
+                      {"first_done_s", seconds(st.first_done_s)},
+                      {"last_done_s", seconds(st.last_done_s)},
+                      {"latency_from_intended_start", to_json(st.from_intended_start)},
+                      {"latency_from_send", to_json(st.from_send)}};
+  if (!st.serialised_by.empty()) j["serialised_by"] = st.serialised_by;
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunResult& r) {
@@ -77,6 +96,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"valid_page_ids", r.valid_pages},
       {"invalid_page_ids", r.invalid_pages},
       {"verdict", to_string(r.verdict)},
+      {"concurrency", to_json(run_stats(r))},
       {"requests", requests},
   };
   if (r.threads > 0) j["threads"] = r.threads;
