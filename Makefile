@@ -28,7 +28,7 @@ help:
 	@echo "make check-eN   build your code for exercise N (labs/exercises/eN-*/) and validate it; make exercises: all of them"
 	@echo "make install-modules [HOST_STAGE=N | REQUIREMENTS=FILE] / uninstall-modules   what every command (and stage 0, the host) finds: stage N's modules (default $(HOST_STAGE)), or FILE's (labs/stage0/laptop.txt: the story's laptop)"
 	@echo "make build   set up and build (binaries in build/bin/)"
-	@echo "make bench   set up, build, run the Google Benchmark suites"
+	@echo "make bench   set up, build, run the Google Benchmark suites (the stages: 9 repetitions); JSON in results/bench/"
 	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
 	@echo "make fuzz    build the libFuzzer targets (build-fuzz/), run each FUZZ_SECONDS (60) s"
 	@echo "make clean   remove build directories"
@@ -86,9 +86,15 @@ install-modules: build
 uninstall-modules: build
 	$(BUILD_DIR)/bin/slowfast uninstall
 
+# Each suite's JSON for compare.py (bench/compare.sh) in $(RESULTS)/bench/. The stage
+# suite runs every lab cell BENCH_REPETITIONS times (about 2 minutes at 9).
+BENCH_REPETITIONS ?= 9
 bench: build
-	$(BUILD_DIR)/bin/slowfast-bench-server
-	$(BUILD_DIR)/bin/slowfast-bench-observe
+	mkdir -p $(RESULTS)/bench
+	$(BUILD_DIR)/bin/slowfast-bench-stages --benchmark_repetitions=$(BENCH_REPETITIONS) \
+	  --benchmark_out=$(RESULTS)/bench/stages.json --benchmark_out_format=json
+	$(BUILD_DIR)/bin/slowfast-bench-server --benchmark_out=$(RESULTS)/bench/server.json --benchmark_out_format=json
+	$(BUILD_DIR)/bin/slowfast-bench-observe --benchmark_out=$(RESULTS)/bench/observe.json --benchmark_out_format=json
 
 scale: build
 	scripts/setup --bench

@@ -58,36 +58,6 @@ std::vector<StagePlan> plan_stage(const LabOptions& o, int stage) {
   return plans;
 }
 
-Cell run_cell(const LabOptions& o, const StagePlan& plan, const Url& url, Variant variant,
-              Runtime runtime) {
-  RunSpec spec;
-  spec.url = url;
-  spec.n = o.n;
-  spec.variant = variant;
-  spec.runtime = runtime;
-  spec.delay_s = o.delay_s;
-  spec.timeout_s = o.timeout_s;
-  spec.deadline_s = default_deadline(spec.n, spec.delay_s);
-  spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
-  spec.module_path = plan.module_path.at(runtime);
-  if (variant == Variant::kUvNonblocking) spec.watchdog_ms = o.watchdog_ms;
-  SocketFactory factory(load_module_path(spec.module_path));
-
-  Cell cell;
-  cell.stage = plan.stage;
-  cell.env = plan.env;
-  cell.variant = variant;
-  cell.runtime = runtime;
-  cell.runtime_matters = variant == Variant::kUvNonblocking;
-  cell.modules = factory.module_ids();
-  cell.result = run_fetch(spec, factory);
-  if (variant == Variant::kBlocking) cell.expected = expected_blocking(o.n);
-  else if (variant == Variant::kUvThreadpool) cell.expected = expected_threadpool(o.n, cell.result.threads);
-  else if (plan.expected.count(to_string(runtime))) cell.expected = plan.expected.at(to_string(runtime));
-  else cell.expected = expected_nonblocking(cell.modules, runtime);
-  return cell;
-}
-
 }  // namespace
 
 std::string Cell::waterfall_file() const {
@@ -145,22 +115,53 @@ std::vector<std::string> planned_rows(const LabOptions& o) {
   return rows;
 }
 
-LabResult run_lab(const LabOptions& o, const Progress& progress) {
-  std::vector<StagePlan> plans = plan_lab(o);
-
-  struct Job {
-    const StagePlan* plan;
-    Variant variant;
-    Runtime runtime;
-  };
-  std::vector<Job> jobs;
-  for (const StagePlan& p : plans) {
-    for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) jobs.push_back({&p, Variant::kUvNonblocking, rt});
+std::vector<PlannedCell> plan_cells(const LabOptions& o) {
+  std::vector<PlannedCell> cells;
+  for (const StagePlan& p : plan_lab(o)) {
+    auto cell = [&](Variant variant, Runtime rt) {
+      cells.push_back({p.stage, p.env, variant, rt, p.module_path.at(rt), p.expected});
+    };
+    for (Runtime rt : {Runtime::kPy27, Runtime::kPy37}) cell(Variant::kUvNonblocking, rt);
     if (p.stage == kHostStage && p.env.empty()) {
-      jobs.push_back({&p, Variant::kBlocking, Runtime::kPy37});
-      jobs.push_back({&p, Variant::kUvThreadpool, Runtime::kPy37});
+      cell(Variant::kBlocking, Runtime::kPy37);
+      cell(Variant::kUvThreadpool, Runtime::kPy37);
     }
   }
+  return cells;
+}
+
+Cell run_cell(const LabOptions& o, const PlannedCell& planned, const Url& url) {
+  RunSpec spec;
+  spec.url = url;
+  spec.n = o.n;
+  spec.variant = planned.variant;
+  spec.runtime = planned.runtime;
+  spec.delay_s = o.delay_s;
+  spec.timeout_s = o.timeout_s;
+  spec.deadline_s = default_deadline(spec.n, spec.delay_s);
+  spec.cacert = LabCertPaths{o.build_dir / "lab-certs"}.ca_pem();
+  spec.module_path = planned.module_path;
+  if (planned.variant == Variant::kUvNonblocking) spec.watchdog_ms = o.watchdog_ms;
+  SocketFactory factory(load_module_path(spec.module_path));
+
+  Cell cell;
+  cell.stage = planned.stage;
+  cell.env = planned.env;
+  cell.variant = planned.variant;
+  cell.runtime = planned.runtime;
+  cell.runtime_matters = planned.variant == Variant::kUvNonblocking;
+  cell.modules = factory.module_ids();
+  cell.result = run_fetch(spec, factory);
+  const std::string runtime = to_string(planned.runtime);
+  if (planned.variant == Variant::kBlocking) cell.expected = expected_blocking(o.n);
+  else if (planned.variant == Variant::kUvThreadpool) cell.expected = expected_threadpool(o.n, cell.result.threads);
+  else if (planned.expected.count(runtime)) cell.expected = planned.expected.at(runtime);
+  else cell.expected = expected_nonblocking(cell.modules, planned.runtime);
+  return cell;
+}
+
+LabResult run_lab(const LabOptions& o, const Progress& progress) {
+  std::vector<PlannedCell> jobs = plan_cells(o);
 
   fs::path certs = o.build_dir / "lab-certs";
   ensure_lab_certs(certs);
@@ -175,13 +176,13 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
   result.environment = capture_environment();
   for (size_t i = 0; i < jobs.size(); ++i) {
     Cell pending;
-    pending.stage = jobs[i].plan->stage;
-    pending.env = jobs[i].plan->env;
+    pending.stage = jobs[i].stage;
+    pending.env = jobs[i].env;
     pending.variant = jobs[i].variant;
     pending.runtime = jobs[i].runtime;
     pending.runtime_matters = jobs[i].variant == Variant::kUvNonblocking;
     if (progress) progress(pending, i, jobs.size(), false);
-    result.cells.push_back(run_cell(o, *jobs[i].plan, *url, jobs[i].variant, jobs[i].runtime));
+    result.cells.push_back(run_cell(o, jobs[i], *url));
     if (progress) progress(result.cells.back(), i, jobs.size(), true);
   }
   return result;

@@ -58,6 +58,24 @@ struct LabResult {
   bool all_match() const;
 };
 
+// One cell before it runs, its environment built: what run_lab runs for each row, and
+// what the stage benchmarks (bench/stage_bench.cpp) run again and again.
+struct PlannedCell {
+  int stage = 0;
+  std::string env;  // Cell::env
+  Variant variant = Variant::kUvNonblocking;
+  Runtime runtime = Runtime::kPy37;
+  std::vector<std::filesystem::path> module_path;
+  std::map<std::string, Verdict> expected;  // the stage's, by runtime; empty: derived
+};
+
+// Every cell of the stages `options` names, in the tables' order; builds every
+// environment first, so a missing module stops the lab before any run.
+std::vector<PlannedCell> plan_cells(const LabOptions& options);
+
+// Runs one cell against `url` (the lab's server, /delay/<options.delay_s>).
+Cell run_cell(const LabOptions& options, const PlannedCell& cell, const Url& url);
+
 // Called before (done = false) and after (done = true) each cell.
 using Progress = std::function<void(const Cell& cell, size_t index, size_t total, bool done)>;
 
