@@ -130,6 +130,15 @@ void print_concurrency(const RunStats& st, double total_s) {
   if (!st.serialised_by.empty()) std::cout << "serialised by " << st.serialised_by << "\n";
 }
 
+// Where the loop thread's time went (core/run_types.h: LoopBudget), and what it means.
+void print_loop_budget(const LoopBudget& loop) {
+  if (!loop.enabled) return;
+  std::cout << fmt::format("loop: utilisation {:.2f} (idle in epoll {:.3f} s of {:.3f} s), on a CPU {:.3f} s, "
+                           "blocked outside its wait {:.3f} s\n",
+                           loop.utilisation(), loop.idle_s, loop.wall_s, loop.cpu_s, loop.blocked_s());
+  if (std::string s = loop.signature(); !s.empty()) std::cout << s << "\n";
+}
+
 void print_summary(const RunResult& r, const FetchOptions& o) {
   std::cout << "variant=" << to_string(r.variant);
   // The runtime picks the reader's call and the modules the socket class: both live in the
@@ -152,6 +161,7 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
             << "len(invalid_page_ids) = " << r.invalid_pages.size() << "\n"
             << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
   print_concurrency(run_stats(r), r.total_s);
+  print_loop_budget(r.loop);
 }
 
 // What was asked for beyond the summary: the trace on stderr (it is a log), the rest on stdout.

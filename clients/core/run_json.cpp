@@ -106,6 +106,13 @@ nlohmann::json to_json(const RunResult& r) {
     j["profile"] = rows;
   }
   if (r.watchdog.enabled) j["watchdog"] = to_json(r.watchdog);
+  if (r.loop.enabled)
+    j["loop"] = {{"wall_s", seconds(r.loop.wall_s)},
+                 {"idle_s", seconds(r.loop.idle_s)},
+                 {"cpu_s", seconds(r.loop.cpu_s)},
+                 {"blocked_s", seconds(r.loop.blocked_s())},
+                 {"utilisation", std::round(r.loop.utilisation() * 1000) / 1000},
+                 {"signature", r.loop.signature()}};
   return j;
 }
 

@@ -1,6 +1,7 @@
 #include "core/run_types.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace slowfast {
 
@@ -80,6 +81,21 @@ std::string to_string(Verdict v) {
     case Verdict::kUnknown: return "unknown";
   }
   return "?";
+}
+
+std::string LoopBudget::signature() const {
+  if (!enabled || utilisation() < 0.5) return "";
+  char line[256];
+  if (blocked_s() > cpu_s)
+    std::snprintf(line, sizeof line,
+                  "the loop was busy %.0f %% of the run but on a CPU for %.2f s of it: blocked %.2f s in a call "
+                  "outside its wait (a blocking call on the loop thread)",
+                  100 * utilisation(), cpu_s, blocked_s());
+  else
+    std::snprintf(line, sizeof line,
+                  "the loop was busy %.0f %% of the run, on a CPU for %.2f s of it: computing on the loop thread",
+                  100 * utilisation(), cpu_s);
+  return line;
 }
 
 }  // namespace slowfast

@@ -111,6 +111,24 @@ struct RequestRecord {
 enum class Verdict { kFast, kSlow, kMixed, kUnknown };
 std::string to_string(Verdict v);
 
+// Where the loop thread's time went during a uv-nonblocking run: waiting in epoll (libuv's
+// idle time), on a CPU (the thread's CPU time), or neither - blocked in a call outside
+// the loop's own wait. Utilisation near 1 with the CPU near 0 is this lab's bug: the
+// loop is never idle, yet does nothing; it sits in a blocking poll().
+struct LoopBudget {
+  bool enabled = false;
+  double wall_s = 0;  // from the first request's start to the loop's end
+  double idle_s = 0;  // in epoll, waiting for I/O (uv_metrics_idle_time)
+  double cpu_s = 0;   // the loop thread's CPU (CLOCK_THREAD_CPUTIME_ID)
+
+  // Node's event-loop utilisation: the share of the run not spent idle in epoll.
+  double utilisation() const { return wall_s > 0 ? (wall_s - idle_s) / wall_s : 0; }
+  // Neither idle nor on a CPU.
+  double blocked_s() const { return std::max(0.0, wall_s - idle_s - cpu_s); }
+  // When the loop was busy for at least half the run, what kept it: "" otherwise.
+  std::string signature() const;
+};
+
 struct RunResult {
   Variant variant = Variant::kUvNonblocking;
   Runtime runtime = Runtime::kPy37;
@@ -126,6 +144,7 @@ struct RunResult {
   std::vector<RequestRecord> requests;  // indexed by page
   std::vector<ProfileRow> profile;      // empty unless spec.profile
   WatchdogReport watchdog;              // enabled when spec.watchdog_ms > 0
+  LoopBudget loop;                      // enabled for uv-nonblocking
 };
 
 // Fills valid_pages, invalid_pages and the verdict from requests, total_s and delay_s.

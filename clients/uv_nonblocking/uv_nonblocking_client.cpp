@@ -1,5 +1,7 @@
 #include "uv_nonblocking/uv_nonblocking_client.h"
 
+#include <ctime>
+
 #include "core/interrupt.h"
 #include "core/probe_recorder.h"
 #include "core/run_clock.h"
@@ -100,6 +102,13 @@ Task<void> fetch_one(const RunContext& run, RequestRecord& rec) {
   rec.mark(Point::kDone, clock.now());
 }
 
+// The calling thread's CPU time (user + system), in seconds.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 // Counts loop iterations (a prepare callback runs once per iteration, just before the
 // loop waits for I/O): the ncalls of the "loop wait" row.
 class IterationCounter {
@@ -143,15 +152,16 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
   const bool observe = spec.profile || spec.watchdog_ms > 0;
   probe::Recorder recorder;
   if (observe) recorder.start();
+  // Idle time for the loop budget (and the profile's "loop wait" row): two clock reads
+  // around each epoll_wait.
+  uv_check(uv_loop_configure(loop.get(), UV_METRICS_IDLE_TIME), "uv_loop_configure");
   std::optional<IterationCounter> iterations;
-  if (spec.profile) {
-    uv_check(uv_loop_configure(loop.get(), UV_METRICS_IDLE_TIME), "uv_loop_configure");
-    iterations.emplace(loop.get());
-  }
+  if (spec.profile) iterations.emplace(loop.get());
   std::optional<LoopWatchdog> watchdog;
   if (spec.watchdog_ms > 0) watchdog.emplace(loop.get(), recorder, run.clock, spec.watchdog_ms / 1000, spec.events);
 
   InterruptWatch interrupt_watch(loop.get());
+  const double loop_cpu_before = thread_cpu_seconds();
   std::vector<Task<void>> tasks;
   tasks.reserve(result.requests.size());
   {
@@ -168,6 +178,8 @@ void run_requests(const RunContext& run, UvLoop& loop, RunResult& result) {
     loop.run();
   }
   result.total_s = run.clock.now();
+  result.loop = LoopBudget{true, result.total_s, static_cast<double>(uv_metrics_idle_time(loop.get())) / 1e9,
+                           thread_cpu_seconds() - loop_cpu_before};
   if (watchdog) result.watchdog = watchdog->finish();
   watchdog.reset();
   recorder.stop();

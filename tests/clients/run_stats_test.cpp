@@ -99,3 +99,32 @@ TEST(RunStats, UntimedRequestsAreLeftOut) {
 
 }  // namespace
 }  // namespace slowfast
+
+namespace slowfast {
+namespace {
+
+// The loop budget's reading on known inputs: the lab's bug (never idle, never on a CPU),
+// a CPU-bound loop (exercise 6), and a healthy loop that mostly waits in epoll.
+TEST(LoopBudget, NamesABlockingCallWhenTheLoopIsBusyButOffTheCpu) {
+  LoopBudget slow{true, 10.0, 0.1, 0.05};
+  EXPECT_NEAR(slow.utilisation(), 0.99, 1e-9);
+  EXPECT_NEAR(slow.blocked_s(), 9.85, 1e-9);
+  EXPECT_EQ(slow.signature(),
+            "the loop was busy 99 % of the run but on a CPU for 0.05 s of it: blocked 9.85 s in a call outside its "
+            "wait (a blocking call on the loop thread)");
+}
+
+TEST(LoopBudget, NamesComputingWhenTheLoopIsBusyOnTheCpu) {
+  LoopBudget seal{true, 1.0, 0.45, 0.5};
+  EXPECT_EQ(seal.signature(), "the loop was busy 55 % of the run, on a CPU for 0.50 s of it: computing on the loop thread");
+}
+
+TEST(LoopBudget, SaysNothingWhenTheLoopMostlyWaits) {
+  LoopBudget fast{true, 1.0, 0.95, 0.03};
+  EXPECT_NEAR(fast.utilisation(), 0.05, 1e-9);
+  EXPECT_EQ(fast.signature(), "");
+  EXPECT_EQ(LoopBudget{}.signature(), "") << "no loop (the cpp-httplib variants)";
+}
+
+}  // namespace
+}  // namespace slowfast
