@@ -1,7 +1,7 @@
 // `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
 //   [--cacert FILE | --insecure] [--timeout S] [--deadline S] [--delay S] [--json FILE] [-v]
 //   [--socket-class] [--trace] [--profile] [--watchdog MS] [--waterfall FILE.svg]
-//   [--waterfall-text]`: N GETs of URL?page=i, checked page by page, then the
+//   [--waterfall-text] [--csv FILE] [--chrome-trace FILE] [--percentiles FILE]`: N GETs of URL?page=i, checked page by page, then the
 // original's summary lines, then what was asked for (the tools that found the story's
 // bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up; 128 + signal when
 // SIGINT/SIGTERM ended the run (its summary and JSON are still written).
@@ -21,6 +21,7 @@
 #include "observe/profile_table.h"
 #include "observe/trace.h"
 #include "observe/watchdog_report.h"
+#include "observe/exports.h"
 #include "observe/waterfall.h"
 
 namespace slowfast::cli {
@@ -29,6 +30,7 @@ namespace {
 
 struct FetchOptions {
   std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall, check = "page";
+  std::string csv, chrome_trace, percentiles;  // exports (observe/exports.h)
   int n = 10;
   double timeout = 30, deadline = 0, delay = 0, watchdog_ms = 0;  // deadline 0: the default
   bool insecure = false, verbose = false, socket_class = false;
@@ -171,9 +173,9 @@ void print_observations(const RunResult& r, const RunSpec& spec, const FetchOpti
   if (r.watchdog.enabled) std::cout << "\n" << render_watchdog(r.watchdog, r.total_s);
 }
 
-void write_waterfall(const std::string& file, const RunResult& r) {
+void write_text(const std::string& file, const std::string& text) {
   std::ofstream out(file);
-  out << render_waterfall_svg(r, waterfall_caption(r));
+  out << text;
   out.close();
   if (!out) throw std::runtime_error("cannot write " + file);
 }
@@ -191,7 +193,10 @@ void run(const FetchOptions& o) {
   print_summary(result, o);
   print_observations(result, spec, o);
   if (!o.json.empty()) write_json(o.json, result);
-  if (!o.waterfall.empty()) write_waterfall(o.waterfall, result);
+  if (!o.waterfall.empty()) write_text(o.waterfall, render_waterfall_svg(result, waterfall_caption(result)));
+  if (!o.csv.empty()) write_text(o.csv, to_hey_csv(result));
+  if (!o.chrome_trace.empty()) write_text(o.chrome_trace, to_chrome_trace(result));
+  if (!o.percentiles.empty()) write_text(o.percentiles, to_percentile_spectrum(result));
   if (interrupted()) {
     std::cerr << fmt::format("slowfast: interrupted by signal {}: summary and JSON cover the run so far\n",
                              interrupt_signal());
@@ -237,6 +242,12 @@ void add_fetch_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 60000.0));
   cmd->add_option("--waterfall", o->waterfall, "Write the run's waterfall as SVG to FILE");
   cmd->add_flag("--waterfall-text", o->waterfall_text, "Print the run's waterfall");
+  cmd->add_option("--csv", o->csv, "Write one row per request to FILE, in hey's CSV columns (with the offset)");
+  cmd->add_option("--chrome-trace", o->chrome_trace,
+                  "Write the run as Chrome trace-event JSON to FILE (Perfetto: a track per request, "
+                  "the watchdog's stalls on the loop's track)");
+  cmd->add_option("--percentiles", o->percentiles,
+                  "Write wrk2's percentile spectrum (ms) of the latency from the intended start to FILE");
   cmd->callback([o, deadline] {
     o->deadline_given = deadline->count() > 0;
     run(*o);

@@ -84,7 +84,8 @@ std::string to_string(Verdict v) {
 }
 
 std::string LoopBudget::signature() const {
-  if (!enabled || utilisation() < 0.5) return "";
+  // Under 50 ms a few callbacks decide the share: too short a run to say anything.
+  if (!enabled || wall_s < 0.05 || utilisation() < 0.5) return "";
   char line[256];
   if (blocked_s() > cpu_s)
     std::snprintf(line, sizeof line,

@@ -125,7 +125,8 @@ struct LoopBudget {
   double utilisation() const { return wall_s > 0 ? (wall_s - idle_s) / wall_s : 0; }
   // Neither idle nor on a CPU.
   double blocked_s() const { return std::max(0.0, wall_s - idle_s - cpu_s); }
-  // When the loop was busy for at least half the run, what kept it: "" otherwise.
+  // When the loop was busy for at least half a run of 50 ms or more, what kept it: ""
+  // otherwise.
   std::string signature() const;
 };
 

@@ -124,6 +124,7 @@ TEST(LoopBudget, SaysNothingWhenTheLoopMostlyWaits) {
   EXPECT_NEAR(fast.utilisation(), 0.05, 1e-9);
   EXPECT_EQ(fast.signature(), "");
   EXPECT_EQ(LoopBudget{}.signature(), "") << "no loop (the cpp-httplib variants)";
+  EXPECT_EQ((LoopBudget{true, 0.001, 0, 0}.signature()), "") << "a run refused at once says nothing";
 }
 
 }  // namespace
