@@ -1,5 +1,5 @@
 // The lab's figures on known inputs: the median, min-max and the unstable flag of a
-// repeated cell, and the foreign CPU of a run.
+// repeated cell, the foreign CPU of a run, and how a cell of several runs reads.
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "lab/foreign_cpu.h"
+#include "lab/lab_report.h"
 #include "lab/repeat_stats.h"
 
 namespace slowfast::lab {
@@ -91,6 +92,45 @@ TEST(ForeignCpu, ASampleNowCountsThisProcess) {
   EXPECT_GT(after.own_s, before.own_s);
   EXPECT_GT(after.machine_busy_s, 0) << "/proc/stat read";
   EXPECT_GE(after.wall_s, before.wall_s);
+}
+
+Cell cell_of(const std::vector<double>& totals, Verdict verdict) {
+  Cell c;
+  c.result.delay_s = 1;
+  c.totals = totals;
+  c.stats = repeat_stats(totals);
+  c.verdict = c.expected = verdict;
+  return c;
+}
+
+TEST(CellText, OneRunReadsAsItAlwaysDid) {
+  EXPECT_EQ(cell_text(cell_of({1.004}, Verdict::kFast)), "1.004 s  1.00x  fast ✓");
+}
+
+TEST(CellText, SeveralRunsShowTheMedianWithItsMinMaxAndTheUnstableMarker) {
+  EXPECT_EQ(cell_text(cell_of({1.010, 1.001, 1.003}, Verdict::kFast)), "1.003 s (1.001-1.010)  1.00x  fast ✓");
+  EXPECT_EQ(cell_text(cell_of({1.0, 1.3, 1.1}, Verdict::kFast)), "1.100 s (1.000-1.300) ⚠  1.10x  fast ✓");
+}
+
+TEST(Tables, AnUnstableCellGetsAWarningLineNamingItsFigures) {
+  LabResult r;
+  r.n = 10;
+  r.delay_s = 1;
+  r.repeat = 3;
+  Cell fast = cell_of({1.0, 1.3, 1.1}, Verdict::kFast);
+  fast.stage = 1;
+  fast.runtime = Runtime::kPy27;
+  Cell slow = cell_of({10.0, 10.1, 10.2}, Verdict::kSlow);
+  slow.stage = 1;
+  slow.runtime = Runtime::kPy37;
+  r.cells = {fast, slow};
+  std::string out = render_tables(r);
+  EXPECT_NE(out.find("the median total of 3 runs"), std::string::npos) << out;
+  EXPECT_NE(out.find("⚠ unstable: stage 1 uv-nonblocking py27: median 1.100 s, runs 1.000-1.300 s, "
+                     "spread 27.3 % > 10 %"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("⚠ unstable: stage 1 uv-nonblocking py37"), std::string::npos) << out;
 }
 
 }  // namespace
