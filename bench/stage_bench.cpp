@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
           ->Iterations(1)
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond);
-    for (const auto& [key, value] : lab::capture_environment()) benchmark::AddCustomContext("slowfast_" + key, value);
+    for (const auto& [key, value] : lab::capture_environment(o.labs_dir)) benchmark::AddCustomContext("slowfast_" + key, value);
     benchmark::AddCustomContext("slowfast_n", std::to_string(kN));
     benchmark::AddCustomContext("slowfast_delay_s", fmt::format("{:g}", kDelay));
     benchmark::RunSpecifiedBenchmarks();

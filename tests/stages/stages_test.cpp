@@ -2,6 +2,7 @@
 // at delay 0.2 s, N = 8, one test per stage (named .../stageN, so CTest labels it
 // stageN for `make check-stageN`). What each must show is labs/stageN/expected.txt,
 // read with the lab's own reader: the story's table is written there and only there.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -172,6 +174,46 @@ TEST_F(Lab, RunsEveryStageByDefault) {
   // two runtimes.
   EXPECT_EQ(run.stages["cells"].size(), 2 * stages.size() + 2 + 2);
   expect_every_cell_as_expected(run);
+}
+
+// --repeat 3 on stage 3 (one fast cell, one slow): every cell ran three times, shows the
+// median with its min-max, and its verdict is the median's; the JSON carries the runs
+// and the environment the lab ran in, foreign CPU included.
+TEST_F(Lab, RepeatedCellsReportTheirMedianSpreadAndEnvironment) {
+  LabRun run = lab("--stage 3 --repeat 3", dir_ / "host-empty");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_TRUE(run.stages.contains("cells")) << run.output;
+  EXPECT_EQ(run.stages["repeat"], 3);
+  ASSERT_EQ(run.stages["cells"].size(), 2u);
+  for (const json& c : run.stages["cells"]) {
+    std::vector<double> runs = c["runs_s"];
+    ASSERT_EQ(runs.size(), 3u) << c.dump();
+    std::sort(runs.begin(), runs.end());
+    EXPECT_DOUBLE_EQ(c["total_s"].get<double>(), runs[1]) << c.dump();
+    EXPECT_DOUBLE_EQ(c["min_s"].get<double>(), runs[0]) << c.dump();
+    EXPECT_DOUBLE_EQ(c["max_s"].get<double>(), runs[2]) << c.dump();
+    EXPECT_EQ(c["unstable"].get<bool>(), c["spread"].get<double>() > 0.10) << c.dump();
+    EXPECT_EQ(c["verdict"], c["expected"]) << c.dump();
+  }
+  const json& env = run.stages["environment"];
+  for (const char* key : {"cpu", "cores", "kernel", "compiler", "openssl", "libuv", "cpp-httplib", "git_commit", "date"})
+    EXPECT_TRUE(env.contains(key) && !env[key].get<std::string>().empty()) << key << ": " << env.dump();
+  EXPECT_NE(env["git_commit"], "unknown") << "the lab runs from this checkout";
+  ASSERT_TRUE(env.contains("foreign_cpu")) << env.dump();
+  EXPECT_GE(env["foreign_cpu"]["core_s"].get<double>(), 0);
+  EXPECT_GT(env["foreign_cpu"]["own_core_s"].get<double>(), 0) << "the lab's own TLS work";
+  // Three runs of 8 x 0.2 s one at a time (py37) and three of one round (py27): 5.4 s.
+  EXPECT_GT(env["foreign_cpu"]["wall_s"].get<double>(), 5);
+  const std::string md = read_file(dir_ / "out" / "stages.md");
+  EXPECT_NE(md.find("Environment: "), std::string::npos) << md;
+  EXPECT_NE(md.find("Foreign CPU during the run"), std::string::npos) << md;
+  EXPECT_NE(md.find("the median total of 3 runs"), std::string::npos) << md;
+  EXPECT_NE(md.find(fmt::format("| 3 | blocking_tls-1.0 coop_shim-1.2 | {:.3f} s ({:.3f}-{:.3f})",
+                                run.stages["cells"][0]["total_s"].get<double>(),
+                                run.stages["cells"][0]["min_s"].get<double>(),
+                                run.stages["cells"][0]["max_s"].get<double>())),
+            std::string::npos)
+      << md;
 }
 
 // Predict, then reveal: ??? cells, a guess per cell from stdin (an unknown word is asked

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "environment.h"
 #include "observe/watchdog_report.h"
 #include "observe/waterfall.h"
 #include "stage_table.h"
@@ -46,7 +47,8 @@ bool watchdog_ran(const LabResult& r) {
 
 // Beneath the first-read table: what the watchdog saw in each loop.
 std::string render_stalls(const LabResult& r) {
-  std::string out = "\nLoop stalls (watchdog, uv-nonblocking cells):\n\n| stage | runtime | stalls |\n|---|---|---|\n";
+  std::string out = fmt::format("\nLoop stalls (watchdog, uv-nonblocking cells{}):\n\n| stage | runtime | stalls |\n|---|---|---|\n",
+                                r.repeat > 1 ? ", the median run of each" : "");
   double threshold_ms = 0;
   for (const Cell& c : r.cells) {
     if (!c.result.watchdog.enabled) continue;
@@ -57,31 +59,57 @@ std::string render_stalls(const LabResult& r) {
   return out + fmt::format("\nA stall: the loop made no progress for more than {:g} ms.\n", threshold_ms);
 }
 
+std::string cell_name(const Cell& c) {
+  return fmt::format("stage {} {} {}", c.stage_label(), to_string(c.variant), c.runtime_label());
+}
+
+// One line per unstable cell, beneath the tables: which, and the figures that make it so.
+std::string render_unstable(const LabResult& r) {
+  std::string out;
+  for (const Cell& c : r.cells)
+    if (c.stats.unstable)
+      out += fmt::format("⚠ unstable: {}: median {:.3f} s, runs {:.3f}-{:.3f} s, spread {:.1f} % > {:g} %\n",
+                         cell_name(c), c.stats.median, c.stats.min, c.stats.max, 100 * c.stats.spread,
+                         100 * kUnstableSpread);
+  if (out.empty()) return out;
+  return "\n" + out + fmt::format("Foreign CPU during the lab: {} - another job competing for the cores?\n",
+                                  foreign_cpu_text(r.foreign_cpu));
+}
+
 std::string render_waterfall_links(const LabResult& r) {
   std::string out = "\n## Waterfalls\n\n";
   for (const Cell& c : r.cells)
-    out += fmt::format("- stage {} {} {}: [{}]({})\n", c.stage_label(), to_string(c.variant), c.runtime_label(),
-                       c.waterfall_file(), c.waterfall_file());
+    out += fmt::format("- {}: [{}]({})\n", cell_name(c), c.waterfall_file(), c.waterfall_file());
   return out;
 }
 
 }  // namespace
 
+std::string foreign_cpu_text(const ForeignCpu& f) {
+  return fmt::format("{:.2f} core-s over {:.1f} s ({:.1f} % of the machine)", f.foreign_core_s, f.wall_s,
+                     100 * f.share);
+}
+
 std::string cell_text(const Cell& c) {
-  std::string text = fmt::format("{:.3f} s  {:.2f}x  {}", c.result.total_s, c.ratio(),
-                                 to_string(c.result.verdict));
+  // One run has no spread to show: the cell reads as it always did.
+  std::string time = fmt::format("{:.3f} s", c.stats.median);
+  if (c.stats.count > 1) time += fmt::format(" ({:.3f}-{:.3f}){}", c.stats.min, c.stats.max, c.stats.unstable ? " ⚠" : "");
+  std::string text = fmt::format("{}  {:.2f}x  {}", time, c.ratio(), to_string(c.verdict));
   if (c.matches()) return text + " ✓";
   text += " ✗ expected " + to_string(c.expected);
-  if (!c.result.invalid_pages.empty())
-    text += fmt::format(" ({} invalid)", c.result.invalid_pages.size());
+  if (c.max_invalid > 0) text += fmt::format(" ({} invalid)", c.max_invalid);
   return text;
 }
 
 std::string render_tables(const LabResult& r) {
   std::string out = fmt::format(
       "N = {} requests to /delay/{:g} over HTTPS: fast < {:g} s (2 x delay), slow > {:g} s "
-      "(N/2 x delay)\n\n| stage | modules | py27 | py37 |\n|---|---|---|---|\n",
-      r.n, r.delay_s, 2 * r.delay_s, r.n / 2.0 * r.delay_s);
+      "(N/2 x delay)\n{}\n| stage | modules | py27 | py37 |\n|---|---|---|---|\n",
+      r.n, r.delay_s, 2 * r.delay_s, r.n / 2.0 * r.delay_s,
+      r.repeat > 1 ? fmt::format("Each cell: the median total of {} runs (min-max), the verdict the median's; ⚠: "
+                                 "unstable, (max - min) / median over {:g} %.\n",
+                                 r.repeat, 100 * kUnstableSpread)
+                   : "");
   std::set<std::pair<int, std::string>> rows;  // ascending, whatever order --stage gave them in
   for (const Cell& c : r.cells) rows.insert({c.stage, c.env});
   for (const auto& [stage, env] : rows) {
@@ -102,6 +130,7 @@ std::string render_tables(const LabResult& r) {
     out += fmt::format("| uv-nonblocking (grequests), py37 | {} coroutines | {} |\n", r.n,
                        cell_text(*loop));
   }
+  out += render_unstable(r);
   size_t differ = 0;
   for (const Cell& c : r.cells) differ += c.matches() ? 0 : 1;
   out += differ == 0
@@ -113,36 +142,56 @@ std::string render_tables(const LabResult& r) {
 }
 
 nlohmann::json to_json(const LabResult& r) {
+  auto ms = [](double s) { return std::round(s * 1000) / 1000; };
   nlohmann::json cells = nlohmann::json::array();
   for (const Cell& c : r.cells) {
+    std::vector<double> runs;
+    for (double t : c.totals) runs.push_back(ms(t));
     cells.push_back({{"stage", c.stage},
                      {"env", c.env.empty() && c.stage == kHostStage ? "host" : c.env},
                      {"runtime", c.runtime_label()},
                      {"variant", to_string(c.variant)},
                      {"modules", c.modules},
-                     {"total_s", std::round(c.result.total_s * 1000) / 1000},
+                     {"total_s", ms(c.stats.median)},
+                     {"runs_s", runs},
+                     {"min_s", ms(c.stats.min)},
+                     {"max_s", ms(c.stats.max)},
+                     {"spread", std::round(c.stats.spread * 10000) / 10000},
+                     {"unstable", c.stats.unstable},
                      {"ratio", std::round(c.ratio() * 100) / 100},
-                     {"verdict", to_string(c.result.verdict)},
+                     {"verdict", to_string(c.verdict)},
                      {"expected", to_string(c.expected)},
-                     {"valid", c.result.valid_pages.size()},
-                     {"invalid", c.result.invalid_pages.size()},
+                     {"valid", c.min_valid},
+                     {"invalid", c.max_invalid},
                      {"threads", c.result.threads},
                      {"waterfall", c.waterfall_file()},
                      {"stalls", c.result.watchdog.stalls.size()},
-                     {"blocked_s", std::round(c.result.watchdog.total_blocked_s() * 1000) / 1000}});
+                     {"blocked_s", ms(c.result.watchdog.total_blocked_s())}});
   }
-  return {{"n", r.n}, {"delay_s", r.delay_s}, {"environment", r.environment}, {"cells", cells}};
+  nlohmann::json environment = r.environment;
+  const ForeignCpu& f = r.foreign_cpu;
+  environment["foreign_cpu"] = {{"core_s", std::round(f.foreign_core_s * 100) / 100},
+                                {"share", std::round(f.share * 10000) / 10000},
+                                {"wall_s", std::round(f.wall_s * 10) / 10},
+                                {"machine_busy_core_s", std::round(f.machine_busy_core_s * 100) / 100},
+                                {"own_core_s", std::round(f.own_core_s * 100) / 100}};
+  return {{"n", r.n},           {"delay_s", r.delay_s},  {"repeat", r.repeat}, {"unstable_spread", kUnstableSpread},
+          {"environment", environment}, {"cells", cells}};
 }
 
 void write_results(const LabResult& r, const fs::path& dir, const std::string& command) {
   fs::create_directories(dir);
   std::string env = "# Environment of the last `make labs` run\n\n| | |\n|---|---|\n";
   for (const auto& [k, v] : r.environment) env += fmt::format("| {} | {} |\n", k, v);
+  env += fmt::format("| foreign CPU | {} |\n", foreign_cpu_text(r.foreign_cpu));
   write_file(dir / "environment.md", env);
   write_file(dir / "stages.md",
-             fmt::format("# Stage results\n\nProduced by `{}` on {} ({}; see environment.md).\n\n{}",
-                         command, r.environment.at("date"), r.environment.at("cpu"),
-                         render_tables(r) + render_waterfall_links(r)));
+             fmt::format("# Stage results\n\nProduced by `{}` on {}.\n\n"
+                         "Environment: {} (environment.md, and stages.json's \"environment\").\n"
+                         "Foreign CPU during the run (the machine's CPU time not used by the lab's own "
+                         "processes): {}.\n\n{}",
+                         command, r.environment.at("date"), environment_line(r.environment),
+                         foreign_cpu_text(r.foreign_cpu), render_tables(r) + render_waterfall_links(r)));
   write_file(dir / "stages.json", to_json(r).dump(2) + "\n");
   for (const Cell& c : r.cells)
     write_file(dir / c.waterfall_file(),

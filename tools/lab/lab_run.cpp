@@ -13,6 +13,7 @@
 #include "server_child.h"
 #include "stage_env.h"
 #include "stage_table.h"
+#include "core/verdict.h"
 
 namespace slowfast::lab {
 namespace fs = std::filesystem;
@@ -151,7 +152,25 @@ Cell run_cell(const LabOptions& o, const PlannedCell& planned, const Url& url) {
   cell.runtime = planned.runtime;
   cell.runtime_matters = planned.variant == Variant::kUvNonblocking;
   cell.modules = factory.module_ids();
-  cell.result = run_fetch(spec, factory);
+  // R runs; the cell is the median run (its waterfall, stalls, threads), the verdict the
+  // median's, the valid count the worst run's.
+  std::vector<RunResult> runs;
+  bool every_run_answered = true;
+  cell.min_valid = o.n;
+  for (int i = 0; i < std::max(1, o.repeat); ++i) {
+    runs.push_back(run_fetch(spec, factory));
+    const RunResult& r = runs.back();
+    cell.totals.push_back(r.total_s);
+    cell.min_valid = std::min(cell.min_valid, static_cast<int>(r.valid_pages.size()));
+    cell.max_invalid = std::max(cell.max_invalid, static_cast<int>(r.invalid_pages.size()));
+    every_run_answered = every_run_answered && !r.valid_pages.empty();
+  }
+  cell.stats = repeat_stats(cell.totals);
+  std::vector<size_t> order(runs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return runs[a].total_s < runs[b].total_s; });
+  cell.result = std::move(runs[order[(order.size() - 1) / 2]]);
+  cell.verdict = every_run_answered ? verdict_for(cell.stats.median, o.delay_s, o.n) : Verdict::kUnknown;
   const std::string runtime = to_string(planned.runtime);
   if (planned.variant == Variant::kBlocking) cell.expected = expected_blocking(o.n);
   else if (planned.variant == Variant::kUvThreadpool) cell.expected = expected_threadpool(o.n, cell.result.threads);
@@ -160,9 +179,10 @@ Cell run_cell(const LabOptions& o, const PlannedCell& planned, const Url& url) {
   return cell;
 }
 
-LabResult run_lab(const LabOptions& o, const Progress& progress) {
-  std::vector<PlannedCell> jobs = plan_cells(o);
+namespace {
 
+// Every cell against one server of its own, stopped (and reaped) on return.
+std::vector<Cell> run_cells(const LabOptions& o, const std::vector<PlannedCell>& jobs, const Progress& progress) {
   fs::path certs = o.build_dir / "lab-certs";
   ensure_lab_certs(certs);
   ServerChild server(o.build_dir / "bin" / "slowfast-server", certs);
@@ -170,10 +190,7 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
   auto url = parse_url(fmt::format("https://127.0.0.1:{}/delay/{:g}", server.https_port(), o.delay_s), &why);
   if (!url) throw std::runtime_error("internal: " + why);
 
-  LabResult result;
-  result.n = o.n;
-  result.delay_s = o.delay_s;
-  result.environment = capture_environment();
+  std::vector<Cell> cells;
   for (size_t i = 0; i < jobs.size(); ++i) {
     Cell pending;
     pending.stage = jobs[i].stage;
@@ -182,9 +199,33 @@ LabResult run_lab(const LabOptions& o, const Progress& progress) {
     pending.runtime = jobs[i].runtime;
     pending.runtime_matters = jobs[i].variant == Variant::kUvNonblocking;
     if (progress) progress(pending, i, jobs.size(), false);
-    result.cells.push_back(run_cell(o, jobs[i], *url));
-    if (progress) progress(result.cells.back(), i, jobs.size(), true);
+    cells.push_back(run_cell(o, jobs[i], *url));
+    if (progress) progress(cells.back(), i, jobs.size(), true);
   }
+  return cells;
+}
+
+}  // namespace
+
+LabResult run_lab(const LabOptions& o, const Progress& progress) {
+  std::vector<PlannedCell> jobs = plan_cells(o);
+
+  LabResult result;
+  result.n = o.n;
+  result.delay_s = o.delay_s;
+  result.repeat = std::max(1, o.repeat);
+  result.environment = capture_environment(o.labs_dir);
+  // From before the server starts to after it has exited and been reaped (run_cells), so
+  // that its CPU is in getrusage(RUSAGE_CHILDREN) and not counted as foreign.
+  const CpuSample before = take_cpu_sample();
+  result.cells = run_cells(o, jobs, progress);
+  const CpuSample after = take_cpu_sample();
+  int cores = 0;
+  try {
+    cores = std::stoi(result.environment.at("cores"));
+  } catch (const std::exception&) {  // "unknown" stays 0: foreign_cpu_between leaves share 0
+  }
+  result.foreign_cpu = foreign_cpu_between(before, after, cores);
   return result;
 }
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/run_types.h"
+#include "foreign_cpu.h"
+#include "repeat_stats.h"
 
 namespace slowfast::lab {
 
@@ -20,6 +22,8 @@ struct LabOptions {
   // The loop-stall watchdog on every uv-nonblocking cell (the others have no loop to
   // block); 0 = off.
   double watchdog_ms = 100;
+  // Runs per cell: each cell's time is the median of `repeat` runs, with their min-max.
+  int repeat = 1;
   std::filesystem::path labs_dir;   // labs/: stageN/{README.md,requirements.txt,expected.txt}
   std::filesystem::path build_dir;  // build/: bin/, modules/ (the store), lab-certs/, labs/
   // Stage 0 is the host: each runtime's module path as every command finds it
@@ -40,9 +44,17 @@ struct Cell {
   bool runtime_matters = true;  // false for the cpp-httplib variants
   std::vector<std::string> modules;
   Verdict expected = Verdict::kUnknown;
+  // The run whose total is the median (the lower middle one for an even count): its
+  // waterfall, stalls and thread count stand for the cell.
   RunResult result;
-  double ratio() const { return result.delay_s > 0 ? result.total_s / result.delay_s : 0; }
-  bool matches() const { return result.verdict == expected; }
+  std::vector<double> totals;  // every run's total_s, in the order they ran
+  RepeatStats stats;           // of totals
+  int min_valid = 0, max_invalid = 0;  // the worst run's counts
+  // From the median total (verdict_for), unknown when a run had no valid response:
+  // one lucky or unlucky run does not decide a cell.
+  Verdict verdict = Verdict::kUnknown;
+  double ratio() const { return result.delay_s > 0 ? stats.median / result.delay_s : 0; }
+  bool matches() const { return verdict == expected; }
   std::string runtime_label() const { return runtime_matters ? to_string(runtime) : "any"; }
   // "waterfall-stage2-py37.svg"; stage 0's httplib variants: "waterfall-stage0-blocking.svg";
   // the laptop's: "waterfall-stage0-laptop-py27.svg".
@@ -53,7 +65,9 @@ struct Cell {
 struct LabResult {
   int n = 0;
   double delay_s = 0;
+  int repeat = 1;
   std::map<std::string, std::string> environment;
+  ForeignCpu foreign_cpu;  // over the whole lab: the server's start to its exit
   std::vector<Cell> cells;
   bool all_match() const;
 };

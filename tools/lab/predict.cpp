@@ -57,11 +57,11 @@ std::string render_score(const std::vector<Guess>& guesses, const LabResult& res
   for (const Guess& g : guesses) {
     const Cell* c = cell_for(result, g);
     if (!c) continue;
-    bool ok = c->result.verdict == g.verdict;
+    bool ok = c->verdict == g.verdict;
     right += ok;
     ++counted;
     out += fmt::format("  stage {} {}: you said {}, it was {} {}\n", g.row, to_string(g.runtime),
-                       to_string(g.verdict), to_string(c->result.verdict), ok ? "✓" : "✗");
+                       to_string(g.verdict), to_string(c->verdict), ok ? "✓" : "✗");
   }
   return out + fmt::format("{} of {} right.\n", right, counted);
 }
