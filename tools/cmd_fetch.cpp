@@ -21,6 +21,8 @@
 #include "observe/profile_table.h"
 #include "observe/trace.h"
 #include "observe/watchdog_report.h"
+#include "lab/environment.h"
+#include "lab/foreign_cpu.h"
 #include "observe/exports.h"
 #include "observe/waterfall.h"
 
@@ -173,6 +175,22 @@ void print_observations(const RunResult& r, const RunSpec& spec, const FetchOpti
   if (r.watchdog.enabled) std::cout << "\n" << render_watchdog(r.watchdog, r.total_s);
 }
 
+// The run, and what it ran on: the machine, the build, and the CPU time others took
+// while it ran (the server, when it shares the machine, counts as foreign here).
+nlohmann::json run_json(const RunResult& r, const lab::CpuSample& before, const lab::CpuSample& after) {
+  nlohmann::json j = to_json(r);
+  std::map<std::string, std::string> machine = lab::capture_environment(SLOWFAST_SOURCE_DIR);
+  nlohmann::json environment = machine;
+  int cores = 0;
+  try {
+    cores = std::stoi(machine.at("cores"));
+  } catch (const std::exception&) {  // "unknown": the share stays 0
+  }
+  environment["foreign_cpu"] = lab::to_json(lab::foreign_cpu_between(before, after, cores));
+  j["environment"] = environment;
+  return j;
+}
+
 void write_text(const std::string& file, const std::string& text) {
   std::ofstream out(file);
   out << text;
@@ -186,13 +204,15 @@ void run(const FetchOptions& o) {
   install_interrupt_handlers();
   LiveTrace trace(std::cerr, spec.url);
   if (o.trace) spec.events = &trace;
+  const lab::CpuSample before = lab::take_cpu_sample();
   RunResult result = run_fetch(spec, factory);
+  const lab::CpuSample after = lab::take_cpu_sample();
   if (o.verbose)
     for (const RequestRecord& rec : result.requests) print_request(rec);
   print_errors(result);
   print_summary(result, o);
   print_observations(result, spec, o);
-  if (!o.json.empty()) write_json(o.json, result);
+  if (!o.json.empty()) write_text(o.json, run_json(result, before, after).dump(2) + "\n");
   if (!o.waterfall.empty()) write_text(o.waterfall, render_waterfall_svg(result, waterfall_caption(result)));
   if (!o.csv.empty()) write_text(o.csv, to_hey_csv(result));
   if (!o.chrome_trace.empty()) write_text(o.chrome_trace, to_chrome_trace(result));

@@ -1,10 +1,8 @@
 #include "core/run_json.h"
 
-#include "core/run_stats.h"
-
 #include <cmath>
-#include <fstream>
-#include <stdexcept>
+
+#include "core/run_stats.h"
 
 namespace slowfast {
 
@@ -114,13 +112,6 @@ nlohmann::json to_json(const RunResult& r) {
                  {"utilisation", std::round(r.loop.utilisation() * 1000) / 1000},
                  {"signature", r.loop.signature()}};
   return j;
-}
-
-void write_json(const std::filesystem::path& file, const RunResult& result) {
-  std::ofstream out(file);
-  out << to_json(result).dump(2) << "\n";
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
 }  // namespace slowfast

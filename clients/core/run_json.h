@@ -8,10 +8,10 @@
 // "profile":[{"path":[...],"module","ncalls","tottime","cumtime"}] (by cumtime), with
 // --watchdog "watchdog":{"threshold_s","stalls":[{"start","seen","length","culprit",
 // "page","stack":["poll [libc]",...]}],"total_blocked_s","longest_s"} (stack innermost
-// first, [] when not sampled).
+// first, [] when not sampled), "concurrency" (core/run_stats.h), "loop" (uv-nonblocking:
+// the loop budget), requests[].hook (a module's response hook). `fetch --json` adds
+// "environment": the machine, the build, the foreign CPU during the run.
 #pragma once
-#include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "core/run_types.h"
@@ -19,8 +19,5 @@
 namespace slowfast {
 
 nlohmann::json to_json(const RunResult& result);
-
-// Throws std::runtime_error with one line when the file cannot be written.
-void write_json(const std::filesystem::path& file, const RunResult& result);
 
 }  // namespace slowfast

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <fstream>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -59,20 +61,35 @@ void expect_every_page_valid(const Fetch& f) {
 
 double total(const Fetch& f) { return f.j["total_s"].get<double>(); }
 
+double effective_concurrency(const Fetch& f) { return f.j["concurrency"]["effective_concurrency"].get<double>(); }
+
+// Fast: the requests were in flight together (about N at once); slow: one at a time.
 void expect_fast(const Fetch& f) {
   EXPECT_LT(total(f), 2 * kDelay);
   EXPECT_EQ(f.j["verdict"], "fast");
+  EXPECT_GT(effective_concurrency(f), kN / 2.0) << f.j["concurrency"];
 }
 
 void expect_slow(const Fetch& f) {
   EXPECT_GT(total(f), kN / 2.0 * kDelay);
   EXPECT_EQ(f.j["verdict"], "slow");
+  EXPECT_LT(effective_concurrency(f), 2.0) << f.j["concurrency"];
+}
+
+// What the run ran on: this machine's cores, and the foreign CPU measured over the run.
+void expect_environment(const Fetch& f) {
+  const json& env = f.j["environment"];
+  for (const char* key : {"cpu", "kernel", "compiler", "openssl", "libuv", "cpp-httplib", "git_commit", "date"})
+    EXPECT_TRUE(env.contains(key) && env[key] != "") << key << " in " << env;
+  EXPECT_EQ(env.value("cores", ""), std::to_string(std::thread::hardware_concurrency())) << env;
+  EXPECT_NEAR(env["foreign_cpu"]["wall_s"].get<double>(), total(f), 0.3) << env;
 }
 
 TEST_F(Clients, BlockingRunsOneAfterAnother) {
   Fetch f = fetch({"--url", delay_url(), "--variant", "blocking"});
   expect_every_page_valid(f);
   expect_slow(f);
+  expect_environment(f);
   EXPECT_GE(total(f), 0.95 * kN * kDelay);  // serial: cannot be faster than N delays
 }
 

@@ -1,5 +1,7 @@
 #include "foreign_cpu.h"
 
+#include <cmath>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -52,6 +54,14 @@ ForeignCpu foreign_cpu_between(const CpuSample& before, const CpuSample& after, 
   f.foreign_core_s = std::max(0.0, f.machine_busy_core_s - f.own_core_s);
   f.share = f.wall_s > 0 && cores > 0 ? f.foreign_core_s / (f.wall_s * cores) : 0;
   return f;
+}
+
+nlohmann::json to_json(const ForeignCpu& f) {
+  return {{"core_s", std::round(f.foreign_core_s * 100) / 100},
+          {"share", std::round(f.share * 10000) / 10000},
+          {"wall_s", std::round(f.wall_s * 10) / 10},
+          {"machine_busy_core_s", std::round(f.machine_busy_core_s * 100) / 100},
+          {"own_core_s", std::round(f.own_core_s * 100) / 100}};
 }
 
 }  // namespace slowfast::lab

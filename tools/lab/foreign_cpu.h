@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace slowfast::lab {
 
 struct CpuSample {
@@ -32,5 +34,9 @@ std::optional<long long> busy_jiffies(const std::string& proc_stat_cpu_line);
 CpuSample take_cpu_sample();
 
 ForeignCpu foreign_cpu_between(const CpuSample& before, const CpuSample& after, int cores);
+
+// {"core_s", "share", "wall_s", "machine_busy_core_s", "own_core_s"}, rounded: the
+// "foreign_cpu" of a JSON's "environment".
+nlohmann::json to_json(const ForeignCpu& f);
 
 }  // namespace slowfast::lab

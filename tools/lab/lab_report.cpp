@@ -169,12 +169,7 @@ nlohmann::json to_json(const LabResult& r) {
                      {"blocked_s", ms(c.result.watchdog.total_blocked_s())}});
   }
   nlohmann::json environment = r.environment;
-  const ForeignCpu& f = r.foreign_cpu;
-  environment["foreign_cpu"] = {{"core_s", std::round(f.foreign_core_s * 100) / 100},
-                                {"share", std::round(f.share * 10000) / 10000},
-                                {"wall_s", std::round(f.wall_s * 10) / 10},
-                                {"machine_busy_core_s", std::round(f.machine_busy_core_s * 100) / 100},
-                                {"own_core_s", std::round(f.own_core_s * 100) / 100}};
+  environment["foreign_cpu"] = to_json(r.foreign_cpu);
   return {{"n", r.n},           {"delay_s", r.delay_s},  {"repeat", r.repeat}, {"unstable_spread", kUnstableSpread},
           {"environment", environment}, {"cells", cells}};
 }
