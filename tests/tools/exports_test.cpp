@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,7 @@ TEST(Exports, ChromeTraceHasATrackPerRequestAndTheStallsOnTheLoopsTrack) {
   nlohmann::json j = nlohmann::json::parse(to_chrome_trace(known_run()));
   int slices_page0 = 0, stalls = 0, errors = 0;
   std::map<int, std::string> names;
+  std::map<std::string, std::pair<long long, long long>> slices;  // page 0's: name -> (ts, dur) in us
   for (const auto& e : j["traceEvents"]) {
     if (e["ph"] == "M" && e["name"] == "thread_name") names[e["tid"]] = e["args"]["name"];
     if (e["ph"] == "X" && e["tid"] == 1) ++slices_page0;
@@ -53,14 +55,18 @@ TEST(Exports, ChromeTraceHasATrackPerRequestAndTheStallsOnTheLoopsTrack) {
       EXPECT_EQ(e["name"], "stall: blocking_tls: X -> poll");
     }
     if (e["ph"] == "i") ++errors;
-    if (e["ph"] == "X" && e["tid"] == 1 && e["name"] == "wait") {
-      EXPECT_EQ(e["dur"], 1000000);
-    }
+    if (e["ph"] == "X" && e["tid"] == 1) slices[e["name"]] = {e["ts"], e["dur"]};
   }
   EXPECT_EQ(names[0], "loop (watchdog stalls)");
   EXPECT_EQ(names[1], "page 0");
   EXPECT_EQ(names[2], "page 1");
   EXPECT_EQ(slices_page0, 5);  // connect, tls, send, wait, receive
+  using Slice = std::pair<long long, long long>;
+  EXPECT_EQ(slices["connect"], Slice(0, 10000));
+  EXPECT_EQ(slices["tls"], Slice(10000, 20000));
+  EXPECT_EQ(slices["send"], Slice(30000, 1000));
+  EXPECT_EQ(slices["wait"], Slice(31000, 1000000));
+  EXPECT_EQ(slices["receive"], Slice(1031000, 1000));
   EXPECT_EQ(stalls, 1);
   EXPECT_EQ(errors, 1);
 }
