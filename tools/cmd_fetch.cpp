@@ -1,7 +1,7 @@
 // `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
 //   [--cacert FILE | --insecure] [--timeout S] [--deadline S] [--delay S] [--json FILE] [-v]
 //   [--socket-class] [--trace] [--profile] [--watchdog MS] [--waterfall FILE.svg]
-//   [--waterfall-text] [--csv FILE] [--chrome-trace FILE] [--percentiles FILE]`: N GETs of URL?page=i, checked page by page, then the
+//   [--waterfall-text] [--csv FILE] [--chrome-trace FILE] [--percentiles FILE] [--loops K|auto]`: N GETs of URL?page=i, checked page by page, then the
 // original's summary lines, then what was asked for (the tools that found the story's
 // bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up; 128 + signal when
 // SIGINT/SIGTERM ended the run (its summary and JSON are still written).
@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -33,6 +34,7 @@ namespace {
 struct FetchOptions {
   std::string url, variant = "uv-nonblocking", runtime = "py37", modules, cacert, json, waterfall, check = "page";
   std::string csv, chrome_trace, percentiles;  // exports (observe/exports.h)
+  std::string loops = "1";                     // a number, or auto: one per core
   int n = 10;
   double timeout = 30, deadline = 0, delay = 0, watchdog_ms = 0;  // deadline 0: the default
   bool insecure = false, verbose = false, socket_class = false;
@@ -41,6 +43,20 @@ struct FetchOptions {
 };
 
 [[noreturn]] void usage_error(const std::string& what) { throw CLI::ValidationError(what); }
+
+// `--loops K`: a count from 1 to 64, or `auto`, one loop per core.
+int parse_loops(const std::string& text) {
+  if (text == "auto") return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  std::size_t used = 0;
+  int k = 0;
+  try {
+    k = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || k < 1 || k > 64) usage_error("--loops must be a number from 1 to 64, or auto");
+  return k;
+}
 
 RunSpec make_spec(const FetchOptions& o) {
   RunSpec spec;
@@ -76,6 +92,11 @@ RunSpec make_spec(const FetchOptions& o) {
     usage_error("--profile and --watchdog watch the libuv loop: only --variant uv-nonblocking has one to block");
   spec.profile = o.profile;
   spec.watchdog_ms = o.watchdog_ms;
+  spec.loops = parse_loops(o.loops);
+  if (spec.loops > 1 && spec.variant != Variant::kUvNonblocking)
+    usage_error("--loops runs several libuv loops: only --variant uv-nonblocking has one");
+  if (spec.loops > 1 && (o.profile || o.watchdog_ms > 0 || o.trace))
+    usage_error("--profile, --watchdog and --trace watch one loop: leave --loops at 1 for them");
   return spec;
 }
 
@@ -153,6 +174,7 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
   }
   std::cout << fmt::format(" n={} delay={:.3f}", r.n, r.delay_s);
   if (r.threads > 0) std::cout << " threads=" << r.threads;
+  if (r.loops > 1) std::cout << " loops=" << r.loops;
   std::cout << "\n";
   if (o.socket_class)
     for (const RequestRecord& rec : r.requests)
@@ -250,6 +272,11 @@ void add_fetch_command(CLI::App& app) {
   cmd->add_option("--check", o->check,
                   "What makes a response valid: page (200, JSON echoes ?page=i), length (200, the "
                   "length /bytes/{n} or /drip asks for), status (200), none (any response)")
+      ->capture_default_str();
+  cmd->add_option("--loops", o->loops,
+                  "uv-nonblocking: run K libuv loops, each on its own thread with every K-th request "
+                  "(auto: one per core). For scale runs: the lab's stages keep 1, where one blocked loop "
+                  "blocks every request; with K loops a blocking module serialises each loop's share only")
       ->capture_default_str();
   cmd->add_option("--json", o->json, "Write the run as JSON to FILE");
   cmd->add_flag("-v,--verbose", o->verbose, "One line per request with its timeline (stderr)");

@@ -98,6 +98,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"requests", requests},
   };
   if (r.threads > 0) j["threads"] = r.threads;
+  if (r.loops > 0) j["loops"] = r.loops;
   if (!r.profile.empty()) {
     nlohmann::json rows = nlohmann::json::array();
     for (const ProfileRow& row : r.profile) rows.push_back(to_json(row));

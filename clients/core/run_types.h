@@ -74,6 +74,9 @@ struct RunSpec {
   bool profile = false;     // record the probes' call tree (`--profile`)
   double watchdog_ms = 0;   // report loop stalls longer than this; 0 = off (`--watchdog`)
   RunEvents* events = nullptr;  // told every event as it happens (`--trace`); null: none
+  // uv-nonblocking: how many loops, each on its own thread with every K-th request
+  // (`--loops`). 1 for the lab: a blocked loop must block every request.
+  int loops = 1;
 };
 
 // Seconds from the run's start on a monotonic clock. A step the variant cannot observe
@@ -139,6 +142,7 @@ struct RunResult {
   double total_s = 0;                // first start to last done
   double cpu_s = 0;                  // this process's CPU (user + system, every thread) during the run
   int threads = 0;                   // uv-threadpool: threadpool size; 0 otherwise
+  int loops = 0;                     // uv-nonblocking: how many loops ran it (`--loops`); 0 otherwise
   std::vector<int> valid_pages;      // sorted page ids
   std::vector<int> invalid_pages;
   Verdict verdict = Verdict::kUnknown;

@@ -17,9 +17,9 @@ namespace {
 // wait is below this probe.
 constexpr probe::Site kResume{"slowfast", "PollWait::resume"};
 
-// The armed waits, for interrupt_all. Only loop threads touch it; one loop per run.
+// The armed waits, for interrupt_all: each loop thread's own (`fetch --loops K` runs K).
 std::unordered_set<PollWait*>& armed() {
-  static std::unordered_set<PollWait*> set;
+  thread_local std::unordered_set<PollWait*> set;
   return set;
 }
 }  // namespace

@@ -219,6 +219,41 @@ TEST_F(Clients, InsecureSkipsVerification) {
   expect_every_page_valid(fetch({"--url", delay_url(), "--insecure"}, {certs}));
 }
 
+// `--loops K`: K loops on K threads, page i on loop i mod K. Every page is still
+// checked, and a fast environment stays fast.
+TEST_F(Clients, TwoLoopsShareTheRequestsAndStayFast) {
+  Fetch f = fetch({"--url", delay_url(), "--loops", "2"});
+  expect_every_page_valid(f);
+  expect_fast(f);
+  EXPECT_EQ(f.j["loops"], 2);
+  EXPECT_NE(f.cli.out.find(" loops=2\n"), std::string::npos) << f.cli.out;
+}
+
+// The other curious case: a blocking module blocks only the loop it runs on, so with K
+// loops each serialises its own share - about ceil(N/K) x delay (3 for N = 8, K = 3),
+// neither fast nor the N x delay of one loop.
+TEST_F(Clients, ABlockingModuleSerialisesEachLoopsShareOnly) {
+  Fetch f = fetch({"--url", delay_url(), "--loops", "3", "--modules", env("stage2")});
+  expect_every_page_valid(f);
+  EXPECT_EQ(f.j["loops"], 3);
+  EXPECT_GT(total(f), 0.9 * 3 * kDelay);   // each loop: its share's answers one after another
+  EXPECT_LT(total(f), 0.75 * kN * kDelay);  // the loops overlap
+  EXPECT_EQ(f.j["verdict"], "mixed");
+  EXPECT_GT(effective_concurrency(f), 1.5) << f.j["concurrency"];
+  EXPECT_LT(effective_concurrency(f), 4.0) << f.j["concurrency"];
+}
+
+TEST_F(Clients, LoopsNeedTheLoopVariantAndOneLoopToWatch) {
+  for (const char* bad : {"0", "65", "two", "2x"})
+    EXPECT_EQ(run_slowfast({"fetch", "--url", delay_url(), "--loops", bad}).exit_code, 2) << bad;
+  CliResult r = run_slowfast({"fetch", "--url", delay_url(), "--loops", "2", "--watchdog", "50"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("leave --loops at 1"), std::string::npos) << r.err;
+  r = run_slowfast({"fetch", "--url", delay_url(), "--loops", "2", "--variant", "blocking"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("only --variant uv-nonblocking"), std::string::npos) << r.err;
+}
+
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
