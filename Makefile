@@ -29,7 +29,7 @@ help:
 	@echo "make install-modules [HOST_STAGE=N | REQUIREMENTS=FILE] / uninstall-modules   what every command (and stage 0, the host) finds: stage N's modules (default $(HOST_STAGE)), or FILE's (labs/stage0/laptop.txt: the story's laptop)"
 	@echo "make build   set up and build (binaries in build/bin/)"
 	@echo "make bench   set up, build, run the Google Benchmark suites (the stages: 9 repetitions); JSON in results/bench/"
-	@echo "make scale   10,000 concurrent HTTPS delays: slowfast-server and nginx side by side"
+	@echo "make scale   up to 10,000 concurrent HTTPS delays: slowfast-server and nginx, then slowfast fetch, hey and h2load, side by side"
 	@echo "make fuzz    build the libFuzzer targets (build-fuzz/), run each FUZZ_SECONDS (60) s"
 	@echo "make clean   remove build directories"
 	@echo "PRESET=asan|tsan|debug|clang selects another CMake preset"
@@ -99,17 +99,21 @@ bench: build
 	$(BUILD_DIR)/bin/slowfast-bench-stages --benchmark_repetitions=$(BENCH_REPETITIONS) \
 	  --benchmark_out=$(RESULTS)/bench/stages.json --benchmark_out_format=json
 	$(BUILD_DIR)/bin/slowfast-bench-server --benchmark_out=$(RESULTS)/bench/server.json --benchmark_out_format=json
+	$(BUILD_DIR)/bin/slowfast-bench-client --benchmark_out=$(RESULTS)/bench/client.json --benchmark_out_format=json
 	$(BUILD_DIR)/bin/slowfast-bench-observe --benchmark_out=$(RESULTS)/bench/observe.json --benchmark_out_format=json
 
+# The server side (h2load against slowfast-server and nginx), then the client side
+# (slowfast fetch, hey and h2load side by side, median of 3): about 15 minutes.
 scale: build
 	scripts/setup --bench
 	bench/scale.sh --out results/server-scale.md
+	bench/client_scale.sh --out results/client-scale.md
 
 # libFuzzer (clang, ASan + UBSan): the fuzz preset builds only the fuzzers' sources into
 # build-fuzz/; fuzz/run.sh runs each target over a copy of its seed corpus and fails on
 # any finding, printing the reproducer (replay: build-fuzz/bin/TARGET REPRODUCER).
 fuzz:
-	@scripts/setup --check --fuzz >/dev/null 2>&1 || scripts/setup --fuzz
+	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	@test -f build-fuzz/CMakeCache.txt || cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)

@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "memory_bio_pump.h"
 #include "slowfast/lab_certs.h"
 #include "request_parser.h"
 #include "routes.h"
@@ -16,6 +17,7 @@ namespace {
 
 using namespace slowfast;
 using namespace slowfast::server;
+using slowfast::bench::pump;
 
 void BM_ParseRequest(benchmark::State& state) {
   const std::string req =
@@ -35,20 +37,6 @@ void BM_RouteDelay(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(route(req));
 }
 BENCHMARK(BM_RouteDelay);
-
-// Moves every pending byte from one memory BIO side to the other.
-void pump(SSL* client, TlsSession& server) {
-  char buf[16384];
-  BIO* out = SSL_get_wbio(client);
-  int n;
-  while ((n = BIO_read(out, buf, sizeof buf)) > 0) server.feed(buf, static_cast<size_t>(n));
-}
-
-void pump(TlsSession& server, SSL* client, std::string& scratch) {
-  scratch.clear();
-  if (server.take_output(scratch))
-    BIO_write(SSL_get_rbio(client), scratch.data(), static_cast<int>(scratch.size()));
-}
 
 // A full TLS 1.3 handshake (no resumption) between an OpenSSL client and the server's
 // TlsSession over memory BIOs. Only the server's calls are timed (manual time), so the

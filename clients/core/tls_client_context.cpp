@@ -1,5 +1,7 @@
 #include "core/tls_client_context.h"
 
+#include "core/verified_certs.h"
+
 #include <arpa/inet.h>
 
 #include <stdexcept>
@@ -32,6 +34,7 @@ SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool inse
   if (SSL_CTX_load_verify_locations(ctx.get(), cacert.c_str(), nullptr) != 1)
     throw std::runtime_error("cannot load CA file " + cacert.string() + ": " + openssl_error());
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  use_verified_cert_cache(ctx.get());
   return ctx;
 }
 
