@@ -156,11 +156,13 @@ void print_concurrency(const RunStats& st, double total_s) {
 }
 
 // Where the loop thread's time went (core/run_types.h: LoopBudget), and what it means.
-void print_loop_budget(const LoopBudget& loop) {
+// With K loops the times are the loops' sums (uv_nonblocking_client.cpp), and say so.
+void print_loop_budget(const LoopBudget& loop, int loops) {
   if (!loop.enabled) return;
-  std::cout << fmt::format("loop: utilisation {:.2f} (idle in epoll {:.3f} s of {:.3f} s), on a CPU {:.3f} s, "
+  std::string who = loops > 1 ? fmt::format("{} loops, summed", loops) : "loop";
+  std::cout << fmt::format("{}: utilisation {:.2f} (idle in epoll {:.3f} s of {:.3f} s), on a CPU {:.3f} s, "
                            "blocked outside its wait {:.3f} s\n",
-                           loop.utilisation(), loop.idle_s, loop.wall_s, loop.cpu_s, loop.blocked_s());
+                           who, loop.utilisation(), loop.idle_s, loop.wall_s, loop.cpu_s, loop.blocked_s());
   if (std::string s = loop.signature(); !s.empty()) std::cout << s << "\n";
 }
 
@@ -187,7 +189,7 @@ void print_summary(const RunResult& r, const FetchOptions& o) {
             << "len(invalid_page_ids) = " << r.invalid_pages.size() << "\n"
             << fmt::format("total_time={:.3f}\n", r.total_s) << "verdict=" << to_string(r.verdict) << "\n";
   print_concurrency(run_stats(r), r.total_s);
-  print_loop_budget(r.loop);
+  print_loop_budget(r.loop, r.loops);
 }
 
 // What was asked for beyond the summary: the trace on stderr (it is a log), the rest on stdout.
