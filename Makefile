@@ -113,7 +113,7 @@ scale: build
 # build-fuzz/; fuzz/run.sh runs each target over a copy of its seed corpus and fails on
 # any finding, printing the reproducer (replay: build-fuzz/bin/TARGET REPRODUCER).
 fuzz:
-	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	@scripts/setup --check --fuzz >/dev/null 2>&1 || scripts/setup --fuzz
 	@test -f build-fuzz/CMakeCache.txt || cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
