@@ -127,4 +127,6 @@ port_of() { [[ $1 == nginx ]] && echo "$ng_port" || echo "$sf_port"; }
        "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1)," \
        "hey $(dpkg-query -W -f='${Version}' hey)."
   echo "Clients and servers share the same cores; each run waits for the previous runs' TIME_WAIT sockets to drain."
+  echo "Made by \`bench/client_scale.sh --sizes \"$SIZES\" --repeat $REPEAT --delay $DELAY\` at commit" \
+       "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d)."
 } | tee ${OUT:+"$OUT"}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <exception>
+#include <stdexcept>
 #include <thread>
 
 #include "core/interrupt.h"
@@ -235,6 +237,8 @@ RunResult run_uv_nonblocking(const RunSpec& spec, const SocketFactory& factory) 
   result.requests.resize(static_cast<size_t>(spec.n));
   RunClock clock;
   const int loops = std::clamp(spec.loops, 1, spec.n);
+  if (loops > 1 && (spec.profile || spec.watchdog_ms > 0 || spec.events))
+    throw std::runtime_error("the profile, the watchdog and the trace watch one loop: run them with --loops 1");
   result.loops = loops;
   if (loops == 1) {
     result.loop = run_loop(spec, factory, tls.get(), addr, clock, result, Share{});
@@ -243,12 +247,20 @@ RunResult run_uv_nonblocking(const RunSpec& spec, const SocketFactory& factory) 
     // Each loop touches only its own requests' records; the TLS context is shared
     // (OpenSSL's SSL_CTX is safe to use from several threads once set up).
     std::vector<LoopBudget> budgets(static_cast<size_t>(loops));
+    std::vector<std::exception_ptr> failures(static_cast<size_t>(loops));
     std::vector<std::thread> threads;
     for (int k = 0; k < loops; ++k)
       threads.emplace_back([&, k] {
-        budgets[static_cast<size_t>(k)] = run_loop(spec, factory, tls.get(), addr, clock, result, Share{k, loops});
+        const auto i = static_cast<size_t>(k);
+        try {
+          budgets[i] = run_loop(spec, factory, tls.get(), addr, clock, result, Share{k, loops});
+        } catch (...) {  // a loop's set-up failure reaches the caller as one loop's would
+          failures[i] = std::current_exception();
+        }
       });
     for (std::thread& t : threads) t.join();
+    for (const std::exception_ptr& failure : failures)
+      if (failure) std::rethrow_exception(failure);
     result.loop = combined(budgets);
     for (const LoopBudget& b : budgets) result.total_s = std::max(result.total_s, b.wall_s);
   }
