@@ -1,10 +1,11 @@
 // `slowfast fetch --url URL -n N [--variant V] [--runtime R] [--modules DIR]
 //   [--cacert FILE | --insecure] [--timeout S] [--deadline S] [--delay S] [--json FILE] [-v]
 //   [--socket-class] [--trace] [--profile] [--watchdog MS] [--waterfall FILE.svg]
-//   [--waterfall-text] [--csv FILE] [--chrome-trace FILE] [--percentiles FILE] [--loops K|auto]`: N GETs of URL?page=i, checked page by page, then the
-// original's summary lines, then what was asked for (the tools that found the story's
-// bug). Exit 0: all valid; 1: some invalid; 2: usage or set-up; 128 + signal when
-// SIGINT/SIGTERM ended the run (its summary and JSON are still written).
+//   [--waterfall-text] [--csv FILE] [--chrome-trace FILE] [--percentiles FILE] [--loops K|auto]`:
+// N GETs of URL?page=i, checked page by page, then the original's summary lines, then
+// what was asked for (the tools that found the story's bug). Exit 0: all valid; 1: some
+// invalid; 2: usage or set-up; 128 + signal when SIGINT/SIGTERM ended the run (its
+// summary and JSON are still written).
 #include <fstream>
 #include <iostream>
 #include <map>

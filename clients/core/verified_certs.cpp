@@ -2,8 +2,8 @@
 
 #include <openssl/x509v3.h>
 
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -43,7 +43,8 @@ class VerifiedCerts {
 
   void add(STACK_OF(X509)* chain, const std::string& host) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (entries_.size() >= kMaxEntries) return;  // a bound, not an eviction policy: the lab talks to one server
+    // A bound, not an eviction policy: a run talks to one server.
+    if (entries_.size() >= kMaxEntries) return;
     entries_.push_back({X509_chain_up_ref(chain), host});
   }
 
@@ -91,7 +92,8 @@ int verify(X509_STORE_CTX* store_ctx, void* arg) {
     return 1;
   }
   int ok = X509_verify_cert(store_ctx);
-  if (ok == 1 && X509_STORE_CTX_get_error(store_ctx) == X509_V_OK) cache->add(X509_STORE_CTX_get0_chain(store_ctx), name);
+  if (ok == 1 && X509_STORE_CTX_get_error(store_ctx) == X509_V_OK)
+    cache->add(X509_STORE_CTX_get0_chain(store_ctx), name);
   return ok;
 }
 
