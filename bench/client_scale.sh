@@ -32,18 +32,8 @@ for tool in hey h2load nginx /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "client_scale.sh: $tool missing: run scripts/setup --bench" >&2; exit 2; }
 done
 [[ -x $bin/slowfast-server && -x $bin/slowfast ]] || { echo "client_scale.sh: build first (make build)" >&2; exit 2; }
-ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/slowfast-client-scale-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-
-certs=$root/build/lab-certs
-"$bin/slowfast" certs --out "$certs" >/dev/null
 source "$root/bench/servers.sh"
-start_slowfast_server
-start_nginx
+start_servers client-scale
 
 # Closed loopback connections sit in TIME_WAIT for 60 s, and when they fill much of the
 # ephemeral port range the next run's connect() hunts for free ports: a run of N starts

@@ -29,19 +29,8 @@ for tool in h2load nginx; do
   command -v "$tool" >/dev/null || { echo "scale.sh: $tool missing: run scripts/setup --bench" >&2; exit 2; }
 done
 [[ -x $bin/slowfast-server ]] || { echo "scale.sh: build first (make build)" >&2; exit 2; }
-ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/slowfast-scale-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-
-certs=$root/build/lab-certs
-"$bin/slowfast" certs --out "$certs" >/dev/null
-
 source "$root/bench/servers.sh"
-start_slowfast_server
-start_nginx
+start_servers scale
 
 # CPU seconds (user+system) and peak RSS (kB) of a process and its children.
 tree_pids() { echo "$1"; pgrep -P "$1" || true; }
@@ -69,8 +58,9 @@ run() {
   local done_n ok wall rps maxreq
   done_n=$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' <<<"$out")
   ok=$(sed -nE 's/^status codes: ([0-9]+) 2xx.*/\1/p' <<<"$out")
-  wall=$(sed -nE 's/^finished in ([0-9.]+)s, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
-  rps=$(sed -nE 's/^finished in ([0-9.]+)s, ([0-9.]+) req\/s.*/\2/p' <<<"$out")
+  # h2load says "finished in 6.43s" or, under a second, "finished in 247.84ms".
+  wall=$(sed -nE 's/^finished in ([0-9.]+)(m?s), .*/\1 \2/p' <<<"$out" | awk '{printf "%.2f", $2 == "ms" ? $1 / 1000 : $1}')
+  rps=$(sed -nE 's/^finished in [0-9.]+m?s, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
   maxreq=$(awk '/^time for request:/{print $5}' <<<"$out")
   local cpu ms
   cpu=$(awk -v d=$((after - before)) -v hz="$hz" 'BEGIN{printf "%.2f", d/hz}')

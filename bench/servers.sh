@@ -1,6 +1,21 @@
 # The servers the scale scripts measure, sourced by bench/scale.sh and
-# bench/client_scale.sh. Needs: $bin (build/bin), $certs (the lab certificates), $work
-# (a scratch directory), $DELAY, and a `pids` array the caller's cleanup kills.
+# bench/client_scale.sh after they set $root, $bin (build/bin) and $DELAY.
+
+# start_servers NAME: raises the fd limit, makes the scratch directory $work
+# (/tmp/slowfast-NAME-XXXXXX), the lab certificates ($certs), and starts both servers;
+# on exit, whatever ends the script, they are stopped and $work removed.
+start_servers() {
+  ulimit -n "$(ulimit -Hn)"
+  work=$(mktemp -d "/tmp/slowfast-$1-XXXXXX")
+  pids=()
+  trap cleanup EXIT INT TERM
+  certs=$root/build/lab-certs
+  "$bin/slowfast" certs --out "$certs" >/dev/null
+  start_slowfast_server
+  start_nginx
+}
+
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 
 # slowfast-server on a free HTTPS port: sets sf_pid and sf_port.
 start_slowfast_server() {
