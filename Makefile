@@ -16,7 +16,7 @@ CHECK_STAGES := $(addprefix check-stage,$(STAGES))
 EXERCISES := $(sort $(patsubst labs/exercises/e%,%,$(foreach d,$(patsubst %/CMakeLists.txt,%,$(wildcard labs/exercises/e[0-9]*/CMakeLists.txt)),$(firstword $(subst -, ,$(d))))))
 CHECK_EXERCISES := $(addprefix check-e,$(EXERCISES))
 
-.PHONY: all setup build test labs $(LAB_STAGES) $(CHECK_STAGES) exercises $(CHECK_EXERCISES) \
+.PHONY: origin-lab container-check all setup build test labs $(LAB_STAGES) $(CHECK_STAGES) exercises $(CHECK_EXERCISES) \
         install-modules uninstall-modules bench scale fuzz clean help
 all: build
 
@@ -28,6 +28,8 @@ help:
 	@echo "make check-eN   build your code for exercise N (labs/exercises/eN-*/) and validate it; make exercises: all of them"
 	@echo "make install-modules [HOST_STAGE=N | REQUIREMENTS=FILE] / uninstall-modules   what every command (and stage 0, the host) finds: stage N's modules (default $(HOST_STAGE)), or FILE's (labs/stage0/laptop.txt: the story's laptop)"
 	@echo "make build   set up and build (binaries in build/bin/)"
+	@echo "make origin-lab   the story's Python client (gevent + requests) beside slowfast's, stage by stage, one server"
+	@echo "make container-check   build the Dockerfile with podman from a clean clone, run make test and a short lab inside"
 	@echo "make bench   set up, build, run the Google Benchmark suites (the stages: 9 repetitions); JSON in results/bench/"
 	@echo "make scale   up to 10,000 concurrent HTTPS delays: slowfast-server and nginx, then slowfast fetch, hey and h2load, side by side"
 	@echo "make fuzz    build the libFuzzer targets (build-fuzz/), run each FUZZ_SECONDS (60) s"
@@ -90,6 +92,20 @@ install-modules: build
 
 uninstall-modules: build
 	$(BUILD_DIR)/bin/slowfast uninstall
+
+# The origin lab (labs/origin): the story's Python client, with Debian's gevent, requests
+# and pyOpenSSL, beside slowfast's C++ client, cell by cell against one server.
+origin-lab: build
+	@scripts/setup --check --origin >/dev/null 2>&1 || scripts/setup --origin
+	labs/origin/origin_lab.py
+
+# The Dockerfile, proven as a new user would use it, from a clean clone of HEAD: a
+# Debian 12 base made locally (no registry), the image built with podman, then
+# `make test` and a short lab as build steps of a second image. Not in CI (about 30
+# minutes); tests/container/container_check.sh says how.
+container-check:
+	@scripts/setup --check --container >/dev/null 2>&1 || scripts/setup --container
+	tests/container/container_check.sh
 
 # Each suite's JSON for compare.py (bench/compare.sh) in $(RESULTS)/bench/. The stage
 # suite runs every lab cell BENCH_REPETITIONS times (about 2 minutes at 9).
