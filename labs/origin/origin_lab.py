@@ -26,10 +26,27 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FETCH_PY = os.path.join(ROOT, "labs", "origin", "fetch.py")
-BUILD = BIN = PATCH_SELECT = ""  # set from --build in main()
 PYTHON_PACKAGES = {"gevent": "python3-gevent", "requests": "python3-requests", "urllib3": "python3-urllib3",
                    "OpenSSL": "python3-openssl"}
 MARK = {True: "✓", False: "✗"}
+
+
+class Build:
+    """The C++ side: a build directory (build/, or --build DIR) with its binaries, the
+    stages' environments `slowfast lab --prepare` makes, its lab CA and patch_select."""
+
+    def __init__(self, path):
+        self.dir = os.path.abspath(path)
+        self.bin = os.path.join(self.dir, "bin")
+        self.patch_select = os.path.join(self.dir, "tests", "clients", "test_modules", "patch_select")
+        self.cacert = os.path.join(self.dir, "lab-certs", "ca.pem")
+
+    def tool(self, name):
+        return os.path.join(self.bin, name)
+
+    def modules(self, stage, patch_select=False):
+        path = os.path.join(self.dir, "labs", f"stage{stage}", "modules")
+        return path + ":" + self.patch_select if patch_select else path
 
 
 def missing_packages():
@@ -45,9 +62,9 @@ def expected(stage):
 class Server:
     """slowfast-server on a free HTTPS port, stopped when the lab ends."""
 
-    def __init__(self, tmp):
+    def __init__(self, build, tmp):
         ready = os.path.join(tmp, "ready")
-        self.proc = subprocess.Popen([os.path.join(BIN, "slowfast-server"), "--https-port", "0", "--http-port", "-1",
+        self.proc = subprocess.Popen([build.tool("slowfast-server"), "--https-port", "0", "--http-port", "-1",
                                       "--ready-file", ready], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(200):
             if os.path.exists(ready) and os.path.getsize(ready) > 0:
@@ -80,27 +97,27 @@ def cell_text(r):
     return f"{r['total_s']:.3f} s {r['verdict']}{bad}"
 
 
-def python_fetch(url, n, stage, runtime):
+def python_fetch(build, url, n, stage, runtime):
     """fetch.py's command line, verifying against the CA of the server's build."""
     return [sys.executable, FETCH_PY, "--url", url, "-n", str(n), "--stage", str(stage), "--runtime", runtime,
-            "--cacert", os.path.join(BUILD, "lab-certs", "ca.pem")]
+            "--cacert", build.cacert]
 
 
-def run_cells(args, url, tmp):
+def cpp_fetch(build, url, n, stage, runtime, patch_select=False):
+    return [build.tool("slowfast"), "fetch", "--url", url, "-n", str(n), "--runtime", runtime,
+            "--modules", build.modules(stage, patch_select)]
+
+
+def run_cells(args, build, url, tmp):
     rows = []
     cells = [(stage, False) for stage in (1, 2, 3, 4)] + [(2, True), (3, True)]
     for stage, patch_select in cells:
         row = {"stage": stage, "patch_select": patch_select, "cells": {}}
         want = expected(stage)
         for runtime in ("py27", "py37"):
-            py_cmd = python_fetch(url, args.n, stage, runtime) + (["--patch-select"] if patch_select else [])
-            modules = os.path.join(BUILD, "labs", f"stage{stage}", "modules")
-            if patch_select:
-                modules += ":" + PATCH_SELECT
-            cpp_cmd = [os.path.join(BIN, "slowfast"), "fetch", "--url", url, "-n", str(args.n), "--runtime", runtime,
-                       "--modules", modules]
+            py_cmd = python_fetch(build, url, args.n, stage, runtime) + (["--patch-select"] if patch_select else [])
             py = run_json(py_cmd, os.path.join(tmp, "py.json"))
-            cpp = run_json(cpp_cmd, os.path.join(tmp, "cpp.json"))
+            cpp = run_json(cpp_fetch(build, url, args.n, stage, runtime, patch_select), os.path.join(tmp, "cpp.json"))
             verdict = "fast" if patch_select else want[runtime]
             ok = py["verdict"] == cpp["verdict"] == verdict and py["invalid"] == cpp["invalid"] == 0
             row["cells"][runtime] = (py, cpp, verdict, ok)
@@ -136,13 +153,12 @@ def profile_rows(text, pattern, count):
     return [lines[start]] + rows[:count]
 
 
-def print_profiles(args, url):
+def print_profiles(args, build, url):
     """Both profiles of the stage-3 py37 cell; True when each shows the poll under recv_into."""
-    stage3 = os.path.join(BUILD, "labs", "stage3", "modules")
-    py = subprocess.run(python_fetch(url, args.n, 3, "py37") + ["--profile"], capture_output=True, text=True,
+    py = subprocess.run(python_fetch(build, url, args.n, 3, "py37") + ["--profile"], capture_output=True, text=True,
                         timeout=600)
-    cpp = subprocess.run([os.path.join(BIN, "slowfast"), "fetch", "--url", url, "-n", str(args.n), "--runtime", "py37",
-                          "--modules", stage3, "--profile"], capture_output=True, text=True, timeout=600)
+    cpp = subprocess.run(cpp_fetch(build, url, args.n, 3, "py37") + ["--profile"], capture_output=True, text=True,
+                         timeout=600)
     print("\nStage 3, py37 - Python's cProfile, sorted by cumulative time (the rows under the socket):")
     py_rows = profile_rows(py.stdout, r"recv_into|wait_for_read|poll|readinto", 6)
     for line in py_rows:
@@ -166,34 +182,28 @@ def main():
     p.add_argument("--no-profile", action="store_true", help="leave out the two profiles")
     p.add_argument("--build", default=os.path.join(ROOT, "build"), help="the build directory (build/)")
     args = p.parse_args()
-    global BUILD, BIN, PATCH_SELECT
-    BUILD = os.path.abspath(args.build)
-    BIN = os.path.join(BUILD, "bin")
-    PATCH_SELECT = os.path.join(BUILD, "tests", "clients", "test_modules", "patch_select")
+    build = Build(args.build)
     missing = missing_packages()
     if missing:
         print(f"origin_lab: the Python packages are missing: {' '.join(missing)} (scripts/setup --origin installs them)",
               file=sys.stderr)
         return 2
-    for tool in ("slowfast", "slowfast-server"):
-        if not os.access(os.path.join(BIN, tool), os.X_OK):
-            print(f"origin_lab: {BIN}/{tool} is missing: build first (make build)", file=sys.stderr)
+    for needed in (build.tool("slowfast"), build.tool("slowfast-server"), build.patch_select):
+        if not os.path.exists(needed):
+            print(f"origin_lab: {needed} is missing: build first (make build)", file=sys.stderr)
             return 2
-    if not os.path.isdir(PATCH_SELECT):
-        print(f"origin_lab: {PATCH_SELECT} is missing: build first (make build)", file=sys.stderr)
-        return 2
-    subprocess.run([os.path.join(BIN, "slowfast"), "lab", "--prepare"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([build.tool("slowfast"), "lab", "--prepare"], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="slowfast-origin-") as tmp:
-        server = Server(tmp)
+        server = Server(build, tmp)
         try:
             url = f"https://127.0.0.1:{server.port}/delay/{args.delay:g}"
             print(f"origin lab: N = {args.n}, delay {args.delay:g} s, one slowfast-server (port {server.port}); "
                   f"Python {sys.version.split()[0]}, gevent + requests, beside slowfast fetch (uv-nonblocking)",
                   file=sys.stderr, flush=True)
-            rows = run_cells(args, url, tmp)
+            rows = run_cells(args, build, url, tmp)
             print()
             print_table(rows)
-            profiles_ok = args.no_profile or print_profiles(args, url)
+            profiles_ok = args.no_profile or print_profiles(args, build, url)
         finally:
             server.stop()
     matched = sum(all(row["cells"][r][3] for r in ("py27", "py37")) for row in rows)
