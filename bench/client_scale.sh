@@ -78,7 +78,9 @@ command_of() {
 }
 
 # median/min/max of a column of numbers.
-stats() { sort -g | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f %.2f %.2f\n", m, v[1], v[NR]}'; }
+stats() {
+  sort -g | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f %.2f %.2f\n", m, v[1], v[NR]}'
+}
 
 COLUMNS_RUN=("slowfast slowfast" "slowfast-insecure slowfast" "slowfast-loops slowfast" "hey slowfast"
              "h2load slowfast" "slowfast nginx" "hey nginx")

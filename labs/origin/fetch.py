@@ -38,6 +38,8 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.n < 1:
         p.error("-n must be at least 1")
+    if not args.url.startswith(("https://", "http://")):
+        p.error(f"--url {args.url}: not an http:// or https:// URL")
     return args
 
 
@@ -130,8 +132,9 @@ def fetch(url, page, cacert, timeout, classes):
         return f"{type(e).__name__}: {e}"
 
 
-def verdict(total, delay, n):
-    if not delay:
+def verdict(total, delay, n, valid):
+    """As slowfast's: fast under 2 x delay, slow over N/2 x delay; nothing answered, no verdict."""
+    if not delay or not valid:
         return "unknown"
     if total < 2 * delay:
         return "fast"
@@ -163,7 +166,7 @@ def run(args):
         print(f"page={i} error: {why}", file=sys.stderr)
     result = {"stage": args.stage, "runtime": args.runtime, "patch_select": args.patch_select, "n": args.n,
               "delay_s": delay, "total_s": round(total, 3), "valid": args.n - len(errors),
-              "invalid": len(errors), "verdict": verdict(total, delay, args.n)}
+              "invalid": len(errors), "verdict": verdict(total, delay, args.n, args.n - len(errors))}
     print(f"len(valid_page_ids) = {result['valid']}\nlen(invalid_page_ids) = {result['invalid']}\n"
           f"total_time={total:.3f}\nverdict={result['verdict']}")
     if args.json:

@@ -131,7 +131,8 @@ def print_table(rows):
     print("| stage | Python: installed | py27 (recv) Python | py27 C++ | py37 (recv_into) Python | py37 C++ | "
           "expected | match |")
     print("|---|---|---|---|---|---|---|---|")
-    names = {1: "nothing", 2: "pyopenssl", 3: "pyopenssl, gevent_openssl 1.2", 4: "pyopenssl, gevent_openssl + recv_into"}
+    names = {1: "nothing", 2: "pyopenssl", 3: "pyopenssl, gevent_openssl 1.2",
+             4: "pyopenssl, gevent_openssl + recv_into"}
     for row in rows:
         stage = str(row["stage"]) + (" + select patched" if row["patch_select"] else "")
         cells, marks = [], []
@@ -185,7 +186,8 @@ def main():
     build = Build(args.build)
     missing = missing_packages()
     if missing:
-        print(f"origin_lab: the Python packages are missing: {' '.join(missing)} (scripts/setup --origin installs them)",
+        print(f"origin_lab: the Python packages are missing: {' '.join(missing)} "
+              "(scripts/setup --origin installs them)",
               file=sys.stderr)
         return 2
     for needed in (build.tool("slowfast"), build.tool("slowfast-server"), build.patch_select):

@@ -21,7 +21,8 @@ esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in podman mmdebstrap git; do
-  command -v "$tool" >/dev/null || { echo "container_check.sh: $tool missing: run scripts/setup --container" >&2; exit 2; }
+  command -v "$tool" >/dev/null ||
+    { echo "container_check.sh: $tool missing: run scripts/setup --container" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/slowfast-container-XXXXXX)
