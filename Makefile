@@ -101,7 +101,7 @@ origin-lab: build
 
 # The Dockerfile, proven as a new user would use it, from a clean clone of HEAD: a
 # Debian 12 base made locally (no registry), the image built with podman, then
-# `make test` and a short lab as build steps of a second image. Not in CI (about 30
+# `make test` and a short lab as build steps of a second image. Not in CI (about 16
 # minutes); tests/container/container_check.sh says how.
 container-check:
 	@scripts/setup --check --container >/dev/null 2>&1 || scripts/setup --container
