@@ -1,5 +1,7 @@
 #include "tls_server.h"
 
+#include "slowfast/tls_suites.h"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -32,6 +34,8 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   if (SSL_CTX_check_private_key(ctx.get()) != 1)
     throw std::runtime_error("key does not match certificate: " + openssl_error());
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_ciphersuites(ctx.get(), kTls13Ciphersuites) != 1)
+    throw std::runtime_error("SSL_CTX_set_ciphersuites: " + openssl_error());
   // Idle keep-alive connections give their 34 KB of record buffers back.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
