@@ -24,8 +24,8 @@ void apply_client_tls_policy(SSL_CTX* ctx) {
   SSL_CTX_set_ciphersuites(ctx, kTls13Ciphersuites);
 }
 
-SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure) {
-  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure, OSSL_LIB_CTX* libctx) {
+  SslCtxPtr ctx(SSL_CTX_new_ex(libctx, nullptr, TLS_client_method()));
   if (!ctx) throw std::runtime_error("cannot create a TLS context: " + openssl_error());
   apply_client_tls_policy(ctx.get());
   // Partial writes let a non-blocking send report progress like a socket send().

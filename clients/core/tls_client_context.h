@@ -1,4 +1,4 @@
-// The client side of TLS for the uv-nonblocking client: one SSL_CTX per process (the
+// The client side of TLS for the uv-nonblocking client: one SSL_CTX per loop (the
 // CA is parsed once; a context per connection costs 35-50 ms with a full
 // bundle) and one SSL per connection, bound to the connection's own fd.
 #pragma once
@@ -16,7 +16,10 @@ void apply_client_tls_policy(SSL_CTX* ctx);
 
 // Verifies against `cacert` unless `insecure`. Every connection does a full handshake
 // (no session reuse), as the story's clients did. Throws std::runtime_error (one line).
-SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure);
+// `libctx`: OpenSSL's library context the connections fetch their algorithms from
+// (nullptr: the process's default one).
+SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure,
+                                  OSSL_LIB_CTX* libctx = nullptr);
 
 // An SSL in client mode on `fd` (not owned: the connection closes it), checking that
 // the certificate names `host` (a DNS name or an IP address) and sending SNI for names.

@@ -1,5 +1,5 @@
-// A cache of certificates this process has already verified, for the uv-nonblocking
-// client's one TLS context: N connections to one server present one certificate, and
+// A cache of certificates a TLS context has already verified, for the uv-nonblocking
+// client's context (one per loop): N connections to one server present one certificate, and
 // building and checking its chain again for each (X509_verify_cert: store lookups, the
 // CA's signature over the leaf) was about a seventh of the client's CPU per request.
 //
