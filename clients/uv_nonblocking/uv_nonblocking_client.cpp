@@ -233,7 +233,10 @@ LoopBudget combined(const std::vector<LoopBudget>& budgets) {
 // count. On K threads of one context those cache lines bounce between cores; with a
 // library context each, loop k shares nothing with the others. Measured (4,000 x
 // /delay/1 on 2 loops, 3 runs each): 0.525-0.562 -> 0.485-0.495 ms of client CPU per
-// request, as little as two processes of 2,000 each (0.482-0.493).
+// request, as little as two processes of 2,000 each (0.482-0.493). A TLS context per
+// loop in the default library context gains less (0.512-0.550). The delay server's two
+// workers measured the opposite: a library context each cost more, 0.19 -> 0.22 ms per
+// connection (h2load, 3 alternating rounds of 5,000), so they share the process's.
 struct LoopTls {
   LibCtxPtr library;
   SslCtxPtr context;  // declared second: freed before its library context
