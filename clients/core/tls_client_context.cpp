@@ -33,6 +33,12 @@ SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool inse
   // (N = 2,000: 110 -> 97 MB of peak RSS; CPU per request 0.585 -> 0.590 ms, medians of 7).
   SSL_CTX_set_mode(ctx.get(),
                    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  // Read-ahead: one read() takes whatever the socket holds, instead of two per record
+  // (its 5-byte header, then its body): 18 -> 4.7 reads per request (strace -c, 500 x
+  // /delay/0.2), client CPU per request 0.505 -> 0.485 ms (medians of 6 alternating runs
+  // of 3,000). Safe because every read goes through SSL_read until it says WANT_READ
+  // before waiting on the socket: nothing polls while a record sits in OpenSSL's buffer.
+  SSL_CTX_set_read_ahead(ctx.get(), 1);
   if (insecure) {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     return ctx;
