@@ -1,5 +1,5 @@
 // A wrong fix for exercise 6: the seal made cheap instead of moved - 1,000 rounds of
-// PBKDF2 where the seal needs 100,000. No stall and every page valid, but every seal is
+// PBKDF2 where the seal needs 600,000. No stall and every page valid, but every seal is
 // different from the starter's: the validator's "every seal is the starter's" must fail.
 #include <openssl/evp.h>
 #include <openssl/sha.h>

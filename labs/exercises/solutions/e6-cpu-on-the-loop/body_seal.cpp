@@ -1,7 +1,7 @@
 // body_seal 1.0: seals every response for an audit trail, as a requests response hook
 // (hooks={'response': seal}) would: the body's SHA-256, then a deliberately slow key
-// derivation over it (PBKDF2-HMAC-SHA256, 100,000 rounds: the cost is the point of a
-// seal, as it is of a password hash). The seal is the request's "hook" in
+// derivation over it (PBKDF2-HMAC-SHA256, 600,000 rounds, OWASP's figure for a password
+// hash: the cost is the point of a seal, as it is of a password hash). The seal is the request's "hook" in
 // `fetch --json`: "sha256=<hex> seal=<hex>".
 //
 // The reference solution of exercise 6: the hook still starts on the loop thread, but
@@ -20,7 +20,7 @@
 namespace slowfast {
 namespace {
 
-constexpr int kRounds = 100000;
+constexpr int kRounds = 600000;
 constexpr char kSalt[] = "body_seal";
 
 std::string hex(const unsigned char* bytes, std::size_t n) {
@@ -30,7 +30,7 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
-// About 50 ms of CPU on the lab's machine, whatever the body's size.
+// 130-320 ms of CPU on the lab's machines, whatever the body's size.
 std::string seal(std::string_view body) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
