@@ -35,13 +35,16 @@ done
 source "$root/bench/servers.sh"
 start_servers client-scale
 
-# Closed loopback connections sit in TIME_WAIT for 60 s, and when they fill much of the
-# ephemeral port range the next run's connect() hunts for free ports: a run of N starts
-# once the sockets in TIME_WAIT and its own N fit in 15,000 (about half the range).
+# Closed loopback connections sit in TIME_WAIT for 60 s. Those on the client's side of
+# a connection hold an ephemeral port, and when they fill much of the range the next
+# run's connect() hunts for free ports: a run of N starts once they and its own N fit in
+# 15,000 (about half the range). The server's side holds no client port (and a new SYN
+# reuses its TIME_WAIT), so only sockets whose peer is one of the servers count: hey's
+# runs (the server closes first) need no wait at all, and N = 10,000 fits in a run.
 settle() {
   local n=$1
   for _ in $(seq 90); do
-    (( $(ss -tan state time-wait 2>/dev/null | wc -l) + n <= 15000 )) && return
+    (( $(ss -tan state time-wait "( dport = :$sf_port or dport = :$ng_port )" 2>/dev/null | wc -l) + n <= 15000 )) && return
     sleep 1
   done
 }
@@ -118,7 +121,8 @@ port_of() { [[ $1 == nginx ]] && echo "$ng_port" || echo "$sf_port"; }
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r);" \
        "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1)," \
        "hey $(dpkg-query -W -f='${Version}' hey)."
-  echo "Clients and servers share the same cores; each run waits for the previous runs' TIME_WAIT sockets to drain."
+  echo "Clients and servers share the same cores; each run waits until its N and the client-side TIME_WAIT sockets"
+  echo "of earlier runs fit in 15,000 ports."
   echo "Made by \`bench/client_scale.sh --sizes \"$SIZES\" --repeat $REPEAT --delay $DELAY\` at commit" \
        "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d)."
 } | tee ${OUT:+"$OUT"}
