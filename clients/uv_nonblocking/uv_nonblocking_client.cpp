@@ -227,18 +227,19 @@ LoopBudget combined(const std::vector<LoopBudget>& budgets) {
   return all;
 }
 
-// One loop's TLS: its own OpenSSL library context and a TLS context made in it. OpenSSL
-// 3.0 takes a shared lock (and bumps shared counters) at almost every step of a
-// handshake: its algorithm and property caches, its name map, the SSL_CTX's reference
-// count. On K threads of one context those cache lines bounce between cores; with a
-// library context each, loop k shares nothing with the others. Measured (4,000 x
-// /delay/1 on 2 loops, 3 runs each): 0.525-0.562 -> 0.485-0.495 ms of client CPU per
-// request, as little as two processes of 2,000 each (0.482-0.493). A TLS context per
-// loop in the default library context gains less (0.512-0.550). The delay server's two
-// workers measured the opposite: a library context each cost more, 0.19 -> 0.22 ms per
-// connection (h2load, 3 alternating rounds of 5,000), so they share the process's.
+// Each loop's TLS. One loop (the lab's path) uses the process's default OpenSSL library
+// context, as every variant does. K loops get a library context each, and a TLS context
+// made in it: OpenSSL 3.0 takes a shared lock (and bumps shared counters) at almost
+// every step of a handshake - its algorithm and property caches, its name map, the
+// SSL_CTX's reference count - and on K threads of one context those cache lines bounce
+// between cores. Measured (4,000 x /delay/1 on 2 loops, 3 runs each): 0.525-0.562 ->
+// 0.485-0.495 ms of client CPU per request, as little as two processes of 2,000 each
+// (0.482-0.493); a TLS context per loop in the default library context gains less
+// (0.512-0.550). The delay server's two workers measured the opposite: a library
+// context each cost more, 0.19 -> 0.22 ms per connection (h2load, 3 alternating rounds
+// of 5,000), so they share the process's.
 struct LoopTls {
-  LibCtxPtr library;
+  LibCtxPtr library;  // null: the default one
   SslCtxPtr context;  // declared second: freed before its library context
 };
 
@@ -246,8 +247,10 @@ std::vector<LoopTls> tls_per_loop(const RunSpec& spec, int loops) {
   std::vector<LoopTls> all(static_cast<size_t>(loops));
   if (!spec.url.tls()) return all;
   for (LoopTls& t : all) {
-    t.library.reset(OSSL_LIB_CTX_new());  // loads OpenSSL's default provider at first use
-    if (!t.library) throw std::runtime_error("cannot create an OpenSSL library context: " + openssl_error());
+    if (loops > 1) {
+      t.library.reset(OSSL_LIB_CTX_new());  // loads OpenSSL's default provider at first use
+      if (!t.library) throw std::runtime_error("cannot create an OpenSSL library context: " + openssl_error());
+    }
     t.context = make_client_tls_context(spec.cacert, spec.insecure, t.library.get());
   }
   return all;
@@ -256,23 +259,20 @@ std::vector<LoopTls> tls_per_loop(const RunSpec& spec, int loops) {
 }  // namespace
 
 RunResult run_uv_nonblocking(const RunSpec& spec, const SocketFactory& factory) {
+  const int loops = std::clamp(spec.loops, 1, spec.n);
+  if (loops > 1 && (spec.profile || spec.watchdog_ms > 0 || spec.events))
+    throw std::runtime_error("the profile, the watchdog and the trace watch one loop: run them with --loops 1");
+  std::vector<LoopTls> tls = tls_per_loop(spec, loops);
   sockaddr_storage addr = resolve(spec.url);
   RunResult result;
   result.requests.resize(static_cast<size_t>(spec.n));
   RunClock clock;
-  const int loops = std::clamp(spec.loops, 1, spec.n);
-  if (loops > 1 && (spec.profile || spec.watchdog_ms > 0 || spec.events))
-    throw std::runtime_error("the profile, the watchdog and the trace watch one loop: run them with --loops 1");
   result.loops = loops;
   if (loops == 1) {
-    // The lab's path: the process's default library context, as every variant's.
-    SslCtxPtr tls;
-    if (spec.url.tls()) tls = make_client_tls_context(spec.cacert, spec.insecure);
-    result.loop = run_loop(spec, factory, tls.get(), addr, clock, result, Share{});
+    result.loop = run_loop(spec, factory, tls[0].context.get(), addr, clock, result, Share{});
     result.total_s = result.loop.wall_s;  // the loop's end: before the profile is tallied
   } else {
     // Each loop touches only its own requests' records and its own TLS.
-    std::vector<LoopTls> tls = tls_per_loop(spec, loops);
     std::vector<LoopBudget> budgets(static_cast<size_t>(loops));
     std::vector<std::exception_ptr> failures(static_cast<size_t>(loops));
     std::vector<std::thread> threads;
