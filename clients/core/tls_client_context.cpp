@@ -1,5 +1,6 @@
 #include "core/tls_client_context.h"
 
+#include "core/ec_key_engine.h"
 #include "core/verified_certs.h"
 #include "slowfast/tls_suites.h"
 
@@ -25,6 +26,8 @@ void apply_client_tls_policy(SSL_CTX* ctx) {
 }
 
 SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure, OSSL_LIB_CTX* libctx) {
+  // Before the CA file is read: its key, like every server's, then takes the cheaper decode.
+  use_ec_key_engine();
   SslCtxPtr ctx(SSL_CTX_new_ex(libctx, nullptr, TLS_client_method()));
   if (!ctx) throw std::runtime_error("cannot create a TLS context: " + openssl_error());
   apply_client_tls_policy(ctx.get());

@@ -29,7 +29,8 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
 // An ECDSA P-256 certificate named `cn`, signed by `issuer` (self-signed when null).
 KeyAndCert make_cert(const char* cn, const KeyAndCert* issuer, long from_s, long until_s, bool ca,
                      const std::string& san) {
-  KeyAndCert out{EvpPkeyPtr(EVP_EC_gen("P-256")), X509Ptr(X509_new())};
+  // prime256v1 is P-256 by the name OpenSSL's legacy EC path knows (core/ec_key_engine.h).
+  KeyAndCert out{EvpPkeyPtr(EVP_EC_gen("prime256v1")), X509Ptr(X509_new())};
   check(out.key && out.cert, "new key or certificate");
   X509* c = out.cert.get();
   X509_set_version(c, X509_VERSION_3);
