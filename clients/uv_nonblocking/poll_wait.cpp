@@ -17,8 +17,10 @@ namespace {
 // wait is below this probe.
 constexpr probe::Site kResume{"slowfast", "PollWait::resume"};
 
-// The armed waits, for interrupt_all: each loop thread's own (`fetch --loops K` runs K).
-std::unordered_set<PollWait*>& armed() {
+// The live waits, for interrupt_all: each loop thread's own (`fetch --loops K` runs K).
+// A wait joins once, for its connection's life, not at every arm: a node per arm was a
+// malloc and a free per wait.
+std::unordered_set<PollWait*>& live() {
   thread_local std::unordered_set<PollWait*> set;
   return set;
 }
@@ -33,17 +35,24 @@ PollWait::PollWait(uv_loop_t* loop, int fd, double timeout_s, int page, std::uin
       timer_(loop, uv_timer_init) {
   poll_.get()->data = this;
   timer_.get()->data = this;
+  live().insert(this);
 }
 
-PollWait::~PollWait() { armed().erase(this); }
+PollWait::~PollWait() { live().erase(this); }
 
 void PollWait::arm(Want want, std::coroutine_handle<> h) {
   want_ = want;
   waiter_ = h;
   kind_ = FailureKind::kNone;
   error_.clear();
+  // The poll stays started between waits for the same direction (see finish): each
+  // uv_poll_start is an epoll_ctl DEL now and an ADD in the next loop iteration.
   int events = want == Want::kRead ? UV_READABLE : UV_WRITABLE;
-  uv_check(uv_poll_start(poll_.get(), events, &PollWait::on_poll), "uv_poll_start");
+  if (events != polling_) {
+    uv_check(uv_poll_start(poll_.get(), events, &PollWait::on_poll), "uv_poll_start");
+    polling_ = events;
+  }
+  uv_ref(poll_.handle());
   // The loop's cached time is stale if a callback blocked: refresh it, or the timer
   // would fire early by however long the loop was stuck.
   uv_update_time(uv_handle_get_loop(poll_.handle()));
@@ -58,7 +67,6 @@ void PollWait::arm(Want want, std::coroutine_handle<> h) {
     }
   }
   uv_check(uv_timer_start(timer_.get(), &PollWait::on_timeout, wait_ms, 0), "uv_timer_start");
-  armed().insert(this);
 }
 
 void PollWait::check() {
@@ -67,17 +75,26 @@ void PollWait::check() {
 
 void PollWait::interrupt_all(uv_loop_t* loop) {
   std::vector<PollWait*> waits;
-  for (PollWait* w : armed())
-    if (uv_handle_get_loop(w->poll_.handle()) == loop) waits.push_back(w);
-  // Each resumption may end (and destroy) other waits: only finish those still armed.
+  for (PollWait* w : live())
+    if (w->waiter_ && uv_handle_get_loop(w->poll_.handle()) == loop) waits.push_back(w);
+  // Each resumption may end (and destroy) other waits: only finish those still alive
+  // (finish does nothing for one no longer armed).
   for (PollWait* w : waits)
-    if (armed().count(w)) w->finish(FailureKind::kInterrupted, "interrupted by a signal");
+    if (live().count(w)) w->finish(FailureKind::kInterrupted, "interrupted by a signal");
 }
 
 // libuv reports POLLERR/POLLHUP as status UV_EBADF. Like poll(2), that is "ready":
 // the next recv, SSL call or SO_ERROR says what really happened (e.g. refused).
+// The poll left started after a wait (see arm) reports an fd nobody waits on: it stops
+// then, or a level-triggered event would come back at every loop iteration.
 void PollWait::on_poll(uv_poll_t* p, int /*status*/, int /*events*/) {
-  static_cast<PollWait*>(p->data)->finish(FailureKind::kNone, "");
+  auto* self = static_cast<PollWait*>(p->data);
+  if (!self->waiter_) {
+    uv_must(uv_poll_stop(p), "uv_poll_stop");
+    self->polling_ = 0;
+    return;
+  }
+  self->finish(FailureKind::kNone, "");
 }
 
 // Timers run before I/O in a loop iteration: after the loop was blocked, the timer
@@ -91,11 +108,13 @@ void PollWait::on_timeout(uv_timer_t* t) {
 }
 
 // Resuming is the last thing done here: the coroutine may destroy this object (the
-// probe lives on this stack frame, not in the object).
+// probe lives on this stack frame, not in the object). The poll stays started: the
+// coroutine usually waits again for the same direction before the loop runs on (an
+// SSL_read after SSL_connect, the response after the request), and a wait left over is
+// stopped by on_poll. Unreferenced, it does not keep the loop running on its own.
 void PollWait::finish(FailureKind kind, std::string error) {
   if (!waiter_) return;
-  armed().erase(this);
-  uv_must(uv_poll_stop(poll_.get()), "uv_poll_stop");
+  uv_unref(poll_.handle());
   uv_must(uv_timer_stop(timer_.get()), "uv_timer_stop");
   kind_ = kind;
   error_ = std::move(error);

@@ -43,6 +43,7 @@ class PollWait final : public IoWait {
   uint64_t timeout_ms_;
   std::uint64_t deadline_ns_;
   bool deadline_bound_ = false;  // the armed wait ends at the deadline, not the timeout
+  int polling_ = 0;  // the events the poll is started for (0: stopped)
   UvHandle<uv_poll_t> poll_;
   UvHandle<uv_timer_t> timer_;
   std::coroutine_handle<> waiter_;
