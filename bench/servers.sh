@@ -28,7 +28,9 @@ start_slowfast_server() {
 
 # nginx: two workers (one per core), the same certificate, /delay/S answered by the echo
 # module's timer with the page echoed as httpbin does (so slowfast's page check holds),
-# keep-alive limits raised so nothing but the handshake differs. Sets ng_pid and ng_port.
+# keep-alive limits raised so nothing but the handshake differs; no session tickets, as
+# slowfast-server sends none (with them h2load resumes a connection instead of a full
+# handshake: its clients keep their session). Sets ng_pid and ng_port.
 start_nginx() {
   ng_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   cat > "$work/nginx.conf" <<NGINX
@@ -48,6 +50,7 @@ http {
     ssl_certificate $certs/server.pem;
     ssl_certificate_key $certs/server.key;
     ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_tickets off;
     location /delay/ { echo_sleep $DELAY; echo '{"args": {"page": "\$arg_page"}}'; }
     location /get { echo '{"args": {}}'; }
   }

@@ -39,14 +39,12 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   // Idle keep-alive connections give their 34 KB of record buffers back.
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn, nullptr);
-  // Every lab request is a new connection with a full handshake, so a
-  // server-side session cache would only hold memory. One TLS 1.3 ticket stays, though
-  // no lab client uses it: h2load opening a new connection per request, 50 at a time,
-  // makes 1640-1880 conn/s with 0 tickets, 2660-3000 with 1, 2350-2480 with the default 2.
-  // It is not Nagle (h2load sets TCP_NODELAY, and one connection at a time is as fast
-  // without a ticket); with 50, h2load's own "time for request" goes from 4.2 to 10.9 ms
-  // (mean). The ticket costs the server 150 -> 166 us per handshake (slowfast-bench-server).
-  SSL_CTX_set_num_tickets(ctx.get(), 1);
+  // Every lab request is a new connection with a full handshake, so neither a session
+  // cache nor TLS 1.3 tickets would serve anyone. A ticket cost the server 16 us per
+  // handshake (166 against 150, slowfast-bench-server), and it let h2load resume every
+  // connection after each of its clients' first: the rate test then measured resumptions
+  // at twice the rate, not the full handshakes it is about.
+  SSL_CTX_set_num_tickets(ctx.get(), 0);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   return ctx;
 }
