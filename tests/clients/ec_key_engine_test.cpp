@@ -52,7 +52,7 @@ bool verifies(EVP_PKEY* key, const std::vector<unsigned char>& sig, const std::s
 
 TEST(EcKeyEngine, CertificateKeysTakeTheLegacyDecodeAndStillCheckSignatures) {
   TempDir dir("ec-key-engine");
-  LabCertPaths certs(dir.path() / "certs");
+  LabCertPaths certs{dir.path() / "certs"};
   ensure_lab_certs(certs.dir);
   ASSERT_TRUE(use_ec_key_engine());
   ASSERT_TRUE(use_ec_key_engine()) << "a second call reports the same engine";
