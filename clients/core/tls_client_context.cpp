@@ -1,6 +1,6 @@
 #include "core/tls_client_context.h"
 
-#include "core/ec_key_engine.h"
+#include "slowfast/ec_key_engine.h"
 #include "core/verified_certs.h"
 #include "slowfast/tls_suites.h"
 

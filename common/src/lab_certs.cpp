@@ -27,7 +27,7 @@ constexpr long kServerDays = 365;
   throw std::runtime_error(what + ": " + openssl_error());
 }
 
-// P-256 by its OpenSSL name: the client's EC key engine (core/ec_key_engine.h) takes EC
+// P-256 by its OpenSSL name: the EC key engine (slowfast/ec_key_engine.h) takes EC
 // keys down OpenSSL's legacy path, which knows curves by that name, not by "P-256".
 EvpPkeyPtr new_p256_key() {
   EvpPkeyPtr key(EVP_EC_gen("prime256v1"));

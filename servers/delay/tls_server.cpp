@@ -1,5 +1,6 @@
 #include "tls_server.h"
 
+#include "slowfast/ec_key_engine.h"
 #include "slowfast/tls_suites.h"
 
 #include <cstring>
@@ -24,6 +25,10 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
 
 SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
                                   const std::filesystem::path& key_pem) {
+  // Every CertificateVerify signature, and libssl's checks of which digests the key can
+  // sign with, then run in the EC method's own code, with no provider context to build
+  // per handshake (slowfast/ec_key_engine.h).
+  use_ec_key_engine();
   SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) throw std::runtime_error("SSL_CTX_new: " + openssl_error());
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);

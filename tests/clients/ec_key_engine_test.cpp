@@ -1,7 +1,9 @@
-// The EC key engine (core/ec_key_engine.h): with it, a certificate's EC key is decoded
+// The EC key engine (slowfast/ec_key_engine.h): with it, a certificate's EC key is decoded
 // by OpenSSL's legacy EC method instead of a provider's decoder chain, and that key still
-// checks signatures: the server key's signature verifies, a changed one does not. The
-// handshakes through it are verified_certs_test's (make_client_tls_context installs it).
+// checks signatures: the server key's signature verifies, a changed one does not. A key
+// loaded by a provider (the server's, from its PEM file) signs through the engine's
+// method. The handshakes through it are every client test's (make_client_tls_context
+// installs it) against a slowfast-server (make_server_tls_context installs it).
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -10,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/ec_key_engine.h"
+#include "slowfast/ec_key_engine.h"
 #include "slowfast/lab_certs.h"
 #include "slowfast/openssl_ptr.h"
 #include "slowfast/temp_dir.h"
@@ -43,6 +45,15 @@ std::vector<unsigned char> sign(EVP_PKEY* key, const std::string& message) {
   return sig;
 }
 
+// Whether a signing context for this key runs a provider's code (false: a legacy method,
+// the engine's).
+bool signs_in_a_provider(EVP_PKEY* key) {
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  EXPECT_EQ(EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key), 1);
+  return pctx != nullptr && EVP_PKEY_CTX_get0_provider(pctx) != nullptr;
+}
+
 bool verifies(EVP_PKEY* key, const std::vector<unsigned char>& sig, const std::string& message) {
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   return EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
@@ -73,6 +84,27 @@ TEST(EcKeyEngine, CertificateKeysTakeTheLegacyDecodeAndStillCheckSignatures) {
   EXPECT_FALSE(verifies(public_key, sig, message + "!"));
   sig[sig.size() / 2] ^= 0x01;
   EXPECT_FALSE(verifies(public_key, sig, message));
+}
+
+TEST(EcKeyEngine, AProviderLoadedKeySignsThroughTheEngine) {
+  TempDir dir("ec-key-engine-sign");
+  LabCertPaths certs{dir.path() / "certs"};
+  ensure_lab_certs(certs.dir);
+  ASSERT_TRUE(use_ec_key_engine());
+
+  // A private key file is read by a provider's decoder, engine or not (as the server's is).
+  EvpPkeyPtr private_key = read_key(certs.server_key());
+  ASSERT_TRUE(private_key);
+  EXPECT_NE(EVP_PKEY_get0_provider(private_key.get()), nullptr);
+
+  EXPECT_FALSE(signs_in_a_provider(private_key.get()));
+
+  const std::string message = "HTTP/1.1 200 OK";
+  std::vector<unsigned char> sig = sign(private_key.get(), message);
+  X509Ptr cert = read_cert(certs.server_pem());
+  ASSERT_TRUE(cert);
+  EXPECT_TRUE(verifies(X509_get0_pubkey(cert.get()), sig, message));
+  EXPECT_FALSE(verifies(X509_get0_pubkey(cert.get()), sig, message + "!"));
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
 // An ECDSA P-256 certificate named `cn`, signed by `issuer` (self-signed when null).
 KeyAndCert make_cert(const char* cn, const KeyAndCert* issuer, long from_s, long until_s, bool ca,
                      const std::string& san) {
-  // prime256v1 is P-256 by the name OpenSSL's legacy EC path knows (core/ec_key_engine.h).
+  // prime256v1 is P-256 by the name OpenSSL's legacy EC path knows (slowfast/ec_key_engine.h).
   KeyAndCert out{EvpPkeyPtr(EVP_EC_gen("prime256v1")), X509Ptr(X509_new())};
   check(out.key && out.cert, "new key or certificate");
   X509* c = out.cert.get();

@@ -1,7 +1,7 @@
 // ENGINE and EVP_PKEY_METHOD are deprecated in OpenSSL 3: this file uses them on purpose
 // (see the header), so it asks for them without the deprecation warnings.
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include "core/ec_key_engine.h"
+#include "slowfast/ec_key_engine.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
