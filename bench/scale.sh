@@ -87,7 +87,8 @@ header='| server | requests | 2xx | wall s | req/s | slowest request | server CP
   run nginx "$ng_pid" "$ng_port" -- -n "$RATE_N" -c 50 -t 1 -H "Connection: close"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r);" \
-       "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1)."
+       "$(openssl version | cut -d' ' -f1-2), $(nginx -v 2>&1 | cut -d: -f2 | xargs), $(h2load --version | head -1);" \
+       "slowfast-server's $("$bin/slowfast-server" --version | grep -o 'malloc: .*')."
   echo "Client (h2load) and servers share the same cores; peak RSS is the high-water mark since each server started;"
   echo "each run waits for the previous runs' TIME_WAIT sockets to drain first. Neither server sends TLS session"
   echo "tickets (\`ssl_session_tickets off\` for nginx), so every connection is a full handshake: with one, h2load"

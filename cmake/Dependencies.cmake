@@ -18,3 +18,13 @@ add_library(http_parser::http_parser UNKNOWN IMPORTED)
 set_target_properties(http_parser::http_parser PROPERTIES
   IMPORTED_LOCATION ${HTTP_PARSER_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${HTTP_PARSER_INCLUDE_DIR})
+
+# slowfast-server's malloc (servers/delay/malloc_name.h says why). Sanitizer builds keep
+# the system's: ASan and TSan bring their own.
+option(SLOWFAST_MIMALLOC "Link slowfast-server with mimalloc" ON)
+if(SLOWFAST_MIMALLOC AND SLOWFAST_SANITIZE STREQUAL "")
+  find_package(mimalloc 2.0 REQUIRED CONFIG)
+  set(SLOWFAST_SERVER_MIMALLOC ON)
+else()
+  set(SLOWFAST_SERVER_MIMALLOC OFF)
+endif()

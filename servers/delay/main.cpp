@@ -1,4 +1,5 @@
 // slowfast-server: the lab's HTTPS delay server (httpbin-style /delay/{seconds}).
+#include <openssl/crypto.h>
 #include <uv.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "background.h"
+#include "malloc_name.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
@@ -64,6 +66,10 @@ int main(int argc, char** argv) {
                      "With --background: give up (and stop the server) when it does not "
                      "listen within this many seconds")
           ->capture_default_str()->check(CLI::Range(0.1, 3600.0));
+  app.set_version_flag("--version", [] {
+    return fmt::format("slowfast-server: {}, libuv {}, malloc: {}", OpenSSL_version(OPENSSL_VERSION),
+                       uv_version_string(), slowfast::server::malloc_name());
+  }, "Print the versions of OpenSSL, libuv and the malloc this server runs on");
   CLI11_PARSE(app, argc, argv);
   if ((!log_path.empty() || start_timeout->count() > 0) && !background) {
     std::fprintf(stderr, "slowfast-server: error: %s goes with --background\n",
