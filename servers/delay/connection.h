@@ -68,7 +68,8 @@ class Connection {
   void finish_response();
   void respond_error(int status, const std::string& message);
   void close_gracefully();
-  void send(const char* data, size_t len);
+  // flush = false leaves TLS records in the output BIO for the next write to take along.
+  void send(const char* data, size_t len, bool flush = true);
   void write_raw(std::string data);
   const std::string& peer_address();
 
