@@ -3,9 +3,15 @@
 // checks signatures: the server key's signature verifies, a changed one does not. A key
 // loaded by a provider (the server's, from its PEM file) signs through the engine's
 // method. The handshakes through it are every client test's (make_client_tls_context
-// installs it) against a slowfast-server (make_server_tls_context installs it).
+// installs it) against a slowfast-server (make_server_tls_context installs it). The
+// engine's public-key functions, written again around a kept group per curve, encode,
+// compare, print and size keys as OpenSSL's own do, named curves and explicit ones.
+#define OPENSSL_SUPPRESS_DEPRECATED  // EC_KEY and ENGINE: the legacy keys the engine makes
+#include <openssl/ec.h>
+#include <openssl/engine.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <string>
 #include <vector>
@@ -105,6 +111,120 @@ TEST(EcKeyEngine, AProviderLoadedKeySignsThroughTheEngine) {
   ASSERT_TRUE(cert);
   EXPECT_TRUE(verifies(X509_get0_pubkey(cert.get()), sig, message));
   EXPECT_FALSE(verifies(X509_get0_pubkey(cert.get()), sig, message + "!"));
+}
+
+// A public key's SubjectPublicKeyInfo, encoded by the key's ASN.1 method (pub_encode).
+std::vector<unsigned char> spki_der(EVP_PKEY* key) {
+  int len = i2d_PUBKEY(key, nullptr);
+  if (len <= 0) return {};
+  std::vector<unsigned char> der(static_cast<std::size_t>(len));
+  unsigned char* p = der.data();
+  EXPECT_EQ(i2d_PUBKEY(key, &p), len);
+  return der;
+}
+
+EvpPkeyPtr from_spki_der(const std::vector<unsigned char>& der) {
+  const unsigned char* p = der.data();
+  return EvpPkeyPtr(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+}
+
+std::string printed_public(EVP_PKEY* key) {
+  BioPtr out(BIO_new(BIO_s_mem()));
+  EXPECT_EQ(EVP_PKEY_print_public(out.get(), key, 0, nullptr), 1);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+// A legacy EC key with a fresh key pair on `group`.
+EvpPkeyPtr legacy_key(const EC_GROUP* group) {
+  EC_KEY* ec = EC_KEY_new();
+  EvpPkeyPtr key(EVP_PKEY_new());
+  if (ec == nullptr || !key || EC_KEY_set_group(ec, group) != 1 || EC_KEY_generate_key(ec) != 1 ||
+      EVP_PKEY_assign_EC_KEY(key.get(), ec) != 1) {
+    EC_KEY_free(ec);
+    return nullptr;
+  }
+  return key;
+}
+
+TEST(EcKeyEngine, ItsPublicKeyMethodEncodesComparesPrintsAndSizesAsOpenSsl) {
+  TempDir dir("ec-key-engine-asn1");
+  LabCertPaths certs{dir.path() / "certs"};
+  ensure_lab_certs(certs.dir);
+  ASSERT_TRUE(use_ec_key_engine());
+  ENGINE* engine = nullptr;
+  ASSERT_NE(EVP_PKEY_asn1_find(&engine, EVP_PKEY_EC), nullptr);
+  ASSERT_NE(engine, nullptr) << "EC keys' ASN.1 method comes from the engine";
+  EXPECT_STREQ(ENGINE_get_id(engine), "slowfast-ec");
+  ENGINE_finish(engine);
+
+  X509Ptr cert = read_cert(certs.server_pem());
+  X509Ptr ca = read_cert(certs.ca_pem());
+  ASSERT_TRUE(cert && ca);
+  EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  ASSERT_NE(key, nullptr);
+
+  // Encoded again, the key is the certificate's SubjectPublicKeyInfo to the byte.
+  int cert_spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), nullptr);
+  std::vector<unsigned char> cert_spki(static_cast<std::size_t>(cert_spki_len));
+  unsigned char* p = cert_spki.data();
+  ASSERT_EQ(i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &p), cert_spki_len);
+  EXPECT_EQ(spki_der(key), cert_spki);
+
+  // Decoded again (the kept group), it is the same key; the CA's is another.
+  EvpPkeyPtr again = from_spki_der(cert_spki);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(EVP_PKEY_eq(key, again.get()), 1);
+  EXPECT_EQ(EVP_PKEY_eq(key, X509_get0_pubkey(ca.get())), 0);
+  EvpPkeyPtr private_key = read_key(certs.server_key());
+  ASSERT_TRUE(private_key);
+  EXPECT_EQ(X509_check_private_key(cert.get(), private_key.get()), 1);
+
+  EXPECT_EQ(EVP_PKEY_get_bits(key), 256);
+  EXPECT_EQ(EVP_PKEY_get_size(key), 72);  // the longest DER ECDSA signature for P-256
+  EXPECT_EQ(EVP_PKEY_get_security_bits(key), 128);
+
+  std::string printed = printed_public(key);
+  EXPECT_NE(printed.find("Public-Key: (256 bit)"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("pub:"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("ASN1 OID: prime256v1"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("NIST CURVE: P-256"), std::string::npos) << printed;
+
+  // A point off the curve is a decode error, not a key.
+  std::vector<unsigned char> bad = cert_spki;
+  bad.back() ^= 0x01;
+  EXPECT_FALSE(from_spki_der(bad));
+  ERR_clear_error();
+}
+
+TEST(EcKeyEngine, ExplicitCurveParametersAndPrivateKeysKeepTheirMeaning) {
+  ASSERT_TRUE(use_ec_key_engine());
+  using EcGroupPtr = std::unique_ptr<EC_GROUP, OpenSslDeleter<EC_GROUP_free>>;
+  EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_secp384r1));
+  ASSERT_TRUE(group);
+
+  // A named curve's key: printing its public half shows no private part.
+  EvpPkeyPtr named = legacy_key(group.get());
+  ASSERT_TRUE(named);
+  std::string printed = printed_public(named.get());
+  EXPECT_NE(printed.find("Public-Key: (384 bit)"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("priv:"), std::string::npos) << printed;
+  EXPECT_EQ(EVP_PKEY_get_bits(named.get()), 384);
+  EXPECT_EQ(EVP_PKEY_get_size(named.get()), 104);
+
+  // The same curve spelled out: the parameters travel in the key, and come back.
+  EC_GROUP_set_asn1_flag(group.get(), OPENSSL_EC_EXPLICIT_CURVE);
+  EvpPkeyPtr explicit_key = legacy_key(group.get());
+  ASSERT_TRUE(explicit_key);
+  std::vector<unsigned char> der = spki_der(explicit_key.get());
+  ASSERT_FALSE(der.empty());
+  EXPECT_GT(der.size(), spki_der(named.get()).size()) << "explicit parameters, not an OID";
+  EvpPkeyPtr decoded = from_spki_der(der);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(EVP_PKEY_eq(decoded.get(), explicit_key.get()), 1);
+  EXPECT_EQ(EVP_PKEY_eq(decoded.get(), named.get()), 0);
+  EXPECT_EQ(spki_der(decoded.get()), der);
 }
 
 }  // namespace
