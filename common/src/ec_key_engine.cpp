@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -56,14 +57,21 @@ int asn1_methods(ENGINE*, EVP_PKEY_ASN1_METHOD** method, const int** nids, int n
 
 const EC_KEY* ec_of(const EVP_PKEY* pkey) { return EVP_PKEY_get0_EC_KEY(pkey); }
 
-// One group per named curve, kept for the process's life; nullptr for an unknown curve.
+// One group per named curve, kept until exit; nullptr for an unknown curve. The groups
+// belong to the default OSSL_LIB_CTX (`fetch --loops K` gives each loop its own, but EC
+// arithmetic and ECDSA verification fetch nothing from it), and a key takes a copy, never
+// the kept group itself. The map is built on the first decode, after OpenSSL registered
+// its atexit cleanup, so its destructor frees the groups before OPENSSL_cleanup runs.
 const EC_GROUP* named_group(int nid) {
+  struct GroupFree {
+    void operator()(EC_GROUP* group) const { EC_GROUP_free(group); }
+  };
   static std::mutex mutex;
-  static std::map<int, EC_GROUP*> groups;
+  static std::map<int, std::unique_ptr<EC_GROUP, GroupFree>> groups;
   std::lock_guard lock(mutex);
-  EC_GROUP*& group = groups[nid];
-  if (group == nullptr) group = EC_GROUP_new_by_curve_name(nid);
-  return group;
+  auto& group = groups[nid];
+  if (group == nullptr) group.reset(EC_GROUP_new_by_curve_name(nid));
+  return group.get();
 }
 
 // The key's parameters as a certificate's AlgorithmIdentifier holds them: the named
