@@ -6,7 +6,12 @@
 //                  cache (core/verified_certs.h)
 //   verify:full    the same context without the cache: X509_verify_cert every time
 //   verify:none    --insecure: no chain check at all (what hey and h2load do)
+// BM_Tls13Kdf: one of the ~19 derivations of a TLS 1.3 handshake (on either side), made as
+// libssl 3.0 makes it - fetch "TLS13-KDF", a new context, derive, free - with OpenSSL's
+// implementation and with slowfast's provider (slowfast/tls13_kdf_provider.h).
 // End-to-end client scale runs, beside hey and h2load, are in bench/client_scale.sh.
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
 #include <openssl/x509v3.h>
 
 #include <chrono>
@@ -18,6 +23,7 @@
 #include "core/tls_client_context.h"
 #include "memory_bio_pump.h"
 #include "slowfast/lab_certs.h"
+#include "slowfast/tls13_kdf_provider.h"
 #include "tls_server.h"
 
 namespace {
@@ -77,6 +83,34 @@ void BM_ClientFullHandshake(benchmark::State& state, Verify verify) {
 BENCHMARK_CAPTURE(BM_ClientFullHandshake, verify:cached, kCached)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ClientFullHandshake, verify:full, kFull)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ClientFullHandshake, verify:none, kNone)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// "c hs traffic" from a 32-byte secret and transcript hash: tls13_hkdf_expand's calls.
+void BM_Tls13Kdf(benchmark::State& state, bool slowfast) {
+  // The provider is loaded while an SSL_CTX made with it lives.
+  SslCtxPtr holder = new_ssl_ctx_with_tls13_kdf(nullptr, TLS_client_method());
+  const char* query = slowfast ? "provider=slowfast" : "provider=default";
+  unsigned char secret[32] = {1}, hash[32] = {2}, out[32];
+  char digest[] = "SHA2-256", prefix[] = "tls13 ", label[] = "c hs traffic";
+  int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, secret, sizeof secret),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PREFIX, prefix, sizeof prefix - 1),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_LABEL, label, sizeof label - 1),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_DATA, hash, sizeof hash),
+      OSSL_PARAM_construct_end()};
+  for (auto _ : state) {
+    EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_TLS1_3_KDF, query);
+    EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+    EVP_KDF_free(kdf);
+    if (EVP_KDF_derive(ctx, out, sizeof out, params) != 1) state.SkipWithError("EVP_KDF_derive failed");
+    EVP_KDF_CTX_free(ctx);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK_CAPTURE(BM_Tls13Kdf, provider:default, false)->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Tls13Kdf, provider:slowfast, true)->Unit(benchmark::kNanosecond);
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include "slowfast/ec_key_engine.h"
 #include "core/verified_certs.h"
+#include "slowfast/tls13_kdf_provider.h"
 #include "slowfast/tls_suites.h"
 
 #include <arpa/inet.h>
@@ -28,7 +29,8 @@ void apply_client_tls_policy(SSL_CTX* ctx) {
 SslCtxPtr make_client_tls_context(const std::filesystem::path& cacert, bool insecure, OSSL_LIB_CTX* libctx) {
   // Before the CA file is read: its key, like every server's, then takes the cheaper decode.
   use_ec_key_engine();
-  SslCtxPtr ctx(SSL_CTX_new_ex(libctx, nullptr, TLS_client_method()));
+  // Its secrets and keys derived without an algorithm fetch each (slowfast/tls13_kdf_provider.h).
+  SslCtxPtr ctx = new_ssl_ctx_with_tls13_kdf(libctx, TLS_client_method());
   if (!ctx) throw std::runtime_error("cannot create a TLS context: " + openssl_error());
   apply_client_tls_policy(ctx.get());
   // Partial writes let a non-blocking send report progress like a socket send().

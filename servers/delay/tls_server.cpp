@@ -1,6 +1,7 @@
 #include "tls_server.h"
 
 #include "slowfast/ec_key_engine.h"
+#include "slowfast/tls13_kdf_provider.h"
 #include "slowfast/tls_suites.h"
 
 #include <cstring>
@@ -29,7 +30,8 @@ SslCtxPtr make_server_tls_context(const std::filesystem::path& cert_pem,
   // sign with, then run in the EC method's own code, with no provider context to build
   // per handshake (slowfast/ec_key_engine.h).
   use_ec_key_engine();
-  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  // Its secrets and keys derived without an algorithm fetch each (slowfast/tls13_kdf_provider.h).
+  SslCtxPtr ctx = new_ssl_ctx_with_tls13_kdf(nullptr, TLS_server_method());
   if (!ctx) throw std::runtime_error("SSL_CTX_new: " + openssl_error());
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert_pem.c_str()) != 1)
