@@ -9,6 +9,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/x509.h>
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,23 +27,25 @@ namespace {
 
 EVP_PKEY_METHOD* g_ec_method = nullptr;           // OpenSSL's built-in EC method, copied
 EVP_PKEY_ASN1_METHOD* g_ec_asn1_method = nullptr;  // its ASN.1 method, copied, but for the public key
-const int kNids[] = {EVP_PKEY_EC};
+EVP_PKEY_METHOD* g_x25519_method = nullptr;       // the built-in X25519 method, copied, with a paramgen
+const int kPkeyNids[] = {EVP_PKEY_EC, EVP_PKEY_X25519};
+const int kAsn1Nids[] = {EVP_PKEY_EC};
 
 // The ENGINE's tables: asked with no method pointer, each lists the key types it serves;
-// asked for EC, it hands over its copy.
+// asked for one of them, it hands over its copy.
 int pkey_methods(ENGINE*, EVP_PKEY_METHOD** method, const int** nids, int nid) {
   if (method == nullptr) {
-    *nids = kNids;
-    return 1;
+    *nids = kPkeyNids;
+    return static_cast<int>(std::size(kPkeyNids));
   }
-  *method = nid == EVP_PKEY_EC ? g_ec_method : nullptr;
+  *method = nid == EVP_PKEY_EC ? g_ec_method : nid == EVP_PKEY_X25519 ? g_x25519_method : nullptr;
   return *method != nullptr;
 }
 
 int asn1_methods(ENGINE*, EVP_PKEY_ASN1_METHOD** method, const int** nids, int nid) {
   if (method == nullptr) {
-    *nids = kNids;
-    return 1;
+    *nids = kAsn1Nids;
+    return static_cast<int>(std::size(kAsn1Nids));
   }
   *method = nid == EVP_PKEY_EC ? g_ec_asn1_method : nullptr;
   return *method != nullptr;
@@ -173,6 +176,10 @@ int pkey_bits(const EVP_PKEY* pkey) {
   return key ? EC_GROUP_order_bits(EC_KEY_get0_group(key)) : 0;
 }
 
+// libssl makes the peer's key share from "parameters" (ssl_generate_param_group), which the
+// X25519 method, having none, cannot generate: the key type is all there is to them.
+int x25519_paramgen(EVP_PKEY_CTX*, EVP_PKEY* pkey) { return EVP_PKEY_set_type(pkey, EVP_PKEY_X25519); }
+
 bool make_methods() {
   const EVP_PKEY_METHOD* builtin = EVP_PKEY_meth_find(EVP_PKEY_EC);
   const EVP_PKEY_ASN1_METHOD* builtin_asn1 = EVP_PKEY_asn1_find(nullptr, EVP_PKEY_EC);
@@ -182,9 +189,14 @@ bool make_methods() {
   if (builtin == nullptr || builtin_asn1 == nullptr ||
       EVP_PKEY_asn1_get0_info(nullptr, nullptr, &flags, &info, &pem_str, builtin_asn1) != 1)
     return false;
+  const EVP_PKEY_METHOD* builtin_x25519 = EVP_PKEY_meth_find(EVP_PKEY_X25519);
+  if (builtin_x25519 == nullptr) return false;
   g_ec_method = EVP_PKEY_meth_new(EVP_PKEY_EC, 0);
   g_ec_asn1_method = EVP_PKEY_asn1_new(EVP_PKEY_EC, flags, pem_str, info);
-  if (g_ec_method == nullptr || g_ec_asn1_method == nullptr) return false;
+  g_x25519_method = EVP_PKEY_meth_new(EVP_PKEY_X25519, 0);
+  if (g_ec_method == nullptr || g_ec_asn1_method == nullptr || g_x25519_method == nullptr) return false;
+  EVP_PKEY_meth_copy(g_x25519_method, builtin_x25519);
+  EVP_PKEY_meth_set_paramgen(g_x25519_method, nullptr, x25519_paramgen);
   EVP_PKEY_meth_copy(g_ec_method, builtin);
   EVP_PKEY_asn1_copy(g_ec_asn1_method, builtin_asn1);
   EVP_PKEY_asn1_set_public(g_ec_asn1_method, pub_decode, pub_encode, pub_cmp, pub_print, pkey_size, pkey_bits);
@@ -196,6 +208,7 @@ bool install() {
   if (e == nullptr || !make_methods()) {
     ENGINE_free(e);
     EVP_PKEY_meth_free(std::exchange(g_ec_method, nullptr));
+    EVP_PKEY_meth_free(std::exchange(g_x25519_method, nullptr));
     EVP_PKEY_asn1_free(std::exchange(g_ec_asn1_method, nullptr));
     return false;
   }
@@ -204,7 +217,7 @@ bool install() {
   ENGINE_set_pkey_meths(e, pkey_methods);
   ENGINE_set_pkey_asn1_meths(e, asn1_methods);
   bool ok = ENGINE_set_id(e, "slowfast-ec") == 1 &&
-            ENGINE_set_name(e, "slowfast: OpenSSL's EC key method, decoded without a decoder chain") == 1 &&
+            ENGINE_set_name(e, "slowfast: OpenSSL's EC and X25519 key methods, without provider lookups") == 1 &&
             ENGINE_add(e) == 1 && ENGINE_set_default_pkey_meths(e) == 1 &&
             ENGINE_set_default_pkey_asn1_meths(e) == 1;
   if (!ok) {

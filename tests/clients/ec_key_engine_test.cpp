@@ -227,5 +227,61 @@ TEST(EcKeyEngine, ExplicitCurveParametersAndPrivateKeysKeepTheirMeaning) {
   EXPECT_EQ(spki_der(decoded.get()), der);
 }
 
+// libssl's X25519 key share, as the server makes it (ssl_generate_param_group,
+// EVP_PKEY_set1_encoded_public_key, ssl_generate_pkey_group, ssl_derive), through the
+// engine's legacy X25519 method: the keys it makes belong to no provider, and the shared
+// secret is RFC 7748's (section 6.1: Alice's private key, Bob's public key).
+TEST(EcKeyEngine, X25519KeySharesTakeTheLegacyMethodAndAgreeWithRfc7748) {
+  ASSERT_TRUE(use_ec_key_engine());
+  auto hex = [](const char* h) {
+    std::vector<unsigned char> out;
+    for (; h[0] && h[1]; h += 2) out.push_back(static_cast<unsigned char>(std::stoi(std::string(h, 2), nullptr, 16)));
+    return out;
+  };
+  const auto alice_private = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+  const auto bob_public = hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+  const auto shared = hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+  using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslDeleter<EVP_PKEY_CTX_free>>;
+
+  // The peer's share: a key of the group's type from "parameters", then its point.
+  PkeyCtxPtr paramgen(EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr));
+  EVP_PKEY* raw = nullptr;
+  ASSERT_TRUE(paramgen && EVP_PKEY_paramgen_init(paramgen.get()) == 1 &&
+              EVP_PKEY_CTX_set_group_name(paramgen.get(), "x25519") == 1 &&
+              EVP_PKEY_paramgen(paramgen.get(), &raw) == 1);
+  EvpPkeyPtr peer(raw);
+  ASSERT_EQ(EVP_PKEY_set1_encoded_public_key(peer.get(), bob_public.data(), bob_public.size()), 1);
+  EXPECT_EQ(EVP_PKEY_get0_provider(peer.get()), nullptr);
+
+  // Our share: a new key, whose public half goes into the ServerHello.
+  PkeyCtxPtr keygen(EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr));
+  raw = nullptr;
+  ASSERT_TRUE(keygen && EVP_PKEY_keygen_init(keygen.get()) == 1 &&
+              EVP_PKEY_CTX_set_group_name(keygen.get(), "x25519") == 1 && EVP_PKEY_keygen(keygen.get(), &raw) == 1);
+  EvpPkeyPtr ours(raw);
+  EXPECT_EQ(EVP_PKEY_get0_provider(ours.get()), nullptr) << "a provider made the key: the engine was not used";
+  unsigned char* encoded = nullptr;
+  EXPECT_EQ(EVP_PKEY_get1_encoded_public_key(ours.get(), &encoded), 32u);
+  OPENSSL_free(encoded);
+
+  // The secret, from RFC 7748's private key in place of the random one.
+  EvpPkeyPtr alice(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, alice_private.data(), alice_private.size()));
+  ASSERT_TRUE(alice);
+  for (EVP_PKEY* key : {alice.get(), ours.get()}) {
+    PkeyCtxPtr derive(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+    std::vector<unsigned char> secret(32);
+    size_t len = secret.size();
+    ASSERT_TRUE(derive && EVP_PKEY_derive_init(derive.get()) == 1 &&
+                EVP_PKEY_derive_set_peer(derive.get(), peer.get()) == 1 &&
+                EVP_PKEY_derive(derive.get(), secret.data(), &len) == 1);
+    ASSERT_EQ(len, 32u);
+    if (key == alice.get()) {
+      EXPECT_EQ(secret, shared);
+    } else {
+      EXPECT_NE(secret, shared) << "a random key shares nothing with Bob's";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace slowfast::testing
