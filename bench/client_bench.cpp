@@ -9,8 +9,14 @@
 // BM_Tls13Kdf: one of the ~19 derivations of a TLS 1.3 handshake (on either side), made as
 // libssl 3.0 makes it - fetch "TLS13-KDF", a new context, derive, free - with OpenSSL's
 // implementation and with slowfast's provider (slowfast/tls13_kdf_provider.h).
+// BM_EcdsaVerify: one P-256 signature checked as ECDSA_verify checks it, and with the key's
+// own table (slowfast/ecdsa_key_tables.h), as a client of 1,000 or more requests checks the
+// server's CertificateVerify from its 64th connection on (the handshakes above are such a
+// client's: the table is built in one of their first iterations).
 // End-to-end client scale runs, beside hey and h2load, are in bench/client_scale.sh.
+#define OPENSSL_SUPPRESS_DEPRECATED  // EC_KEY and ECDSA_verify: the reference for BM_EcdsaVerify
 #include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
 #include <openssl/kdf.h>
 #include <openssl/x509v3.h>
 
@@ -22,6 +28,7 @@
 
 #include "core/tls_client_context.h"
 #include "memory_bio_pump.h"
+#include "slowfast/ecdsa_key_tables.h"
 #include "slowfast/lab_certs.h"
 #include "slowfast/tls13_kdf_provider.h"
 #include "tls_server.h"
@@ -47,6 +54,7 @@ void BM_ClientFullHandshake(benchmark::State& state, Verify verify) {
   ensure_lab_certs(certs.dir);
   SslCtxPtr server_ctx = server::make_server_tls_context(certs.server_pem(), certs.server_key());
   SslCtxPtr client_ctx = client_context(verify, certs);
+  ecdsa::process_key_tables().expect_verifications(1000);  // a scale run's client, as fetch -n 1000
   std::string scratch;
   using Clock = std::chrono::steady_clock;
   for (auto _ : state) {
@@ -111,6 +119,23 @@ void BM_Tls13Kdf(benchmark::State& state, bool slowfast) {
 }
 BENCHMARK_CAPTURE(BM_Tls13Kdf, provider:default, false)->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Tls13Kdf, provider:slowfast, true)->Unit(benchmark::kNanosecond);
+
+void BM_EcdsaVerify(benchmark::State& state, bool table) {
+  EC_KEY* key = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);
+  EC_KEY_generate_key(key);
+  unsigned char digest[32] = {7}, sig[80];
+  unsigned int sig_len = sizeof sig;
+  ECDSA_sign(0, digest, sizeof digest, sig, &sig_len, key);
+  ecdsa::KeyTables tables(1, 1);
+  for (auto _ : state) {
+    int ok = table ? tables.verify(digest, sizeof digest, sig, sig_len, key)
+                   : ECDSA_verify(0, digest, sizeof digest, sig, static_cast<int>(sig_len), key);
+    if (ok != 1) state.SkipWithError("the signature did not verify");
+  }
+  EC_KEY_free(key);
+}
+BENCHMARK_CAPTURE(BM_EcdsaVerify, openssl, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EcdsaVerify, key_table, true)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "core/run_clock.h"
 #include "core/tls_client_context.h"
 #include "core/verdict.h"
+#include "slowfast/ecdsa_key_tables.h"
 #include "uv_nonblocking/http_reader.h"
 #include "uv_nonblocking/loop_threadpool.h"
 #include "uv_nonblocking/loop_watchdog.h"
@@ -263,6 +264,9 @@ RunResult run_uv_nonblocking(const RunSpec& spec, const SocketFactory& factory) 
   if (loops > 1 && (spec.profile || spec.watchdog_ms > 0 || spec.events))
     throw std::runtime_error("the profile, the watchdog and the trace watch one loop: run them with --loops 1");
   std::vector<LoopTls> tls = tls_per_loop(spec, loops);
+  // N connections to one server check its key's signature N times: enough of them, and
+  // the key gets a table of its multiples (slowfast/ecdsa_key_tables.h).
+  ecdsa::process_key_tables().expect_verifications(static_cast<std::size_t>(spec.n));
   sockaddr_storage addr = resolve(spec.url);
   RunResult result;
   result.requests.resize(static_cast<size_t>(spec.n));

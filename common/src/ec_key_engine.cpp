@@ -3,6 +3,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "slowfast/ec_key_engine.h"
 
+#include "slowfast/ecdsa_key_tables.h"
+
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -176,6 +178,18 @@ int pkey_bits(const EVP_PKEY* pkey) {
   return key ? EC_GROUP_order_bits(EC_KEY_get0_group(key)) : 0;
 }
 
+// --- Verification: a key verified again and again (the server's, on every connection of a
+// client) gets a table of its multiples (slowfast/ecdsa_key_tables.h); any other, OpenSSL's own.
+using VerifyFn = int (*)(EVP_PKEY_CTX*, const unsigned char*, size_t, const unsigned char*, size_t);
+VerifyFn g_builtin_ec_verify = nullptr;
+
+int ec_verify(EVP_PKEY_CTX* ctx, const unsigned char* sig, size_t sig_len, const unsigned char* digest,
+              size_t digest_len) {
+  const EC_KEY* key = EVP_PKEY_get0_EC_KEY(EVP_PKEY_CTX_get0_pkey(ctx));
+  int result = key ? ecdsa::process_key_tables().verify(digest, digest_len, sig, sig_len, key) : ecdsa::kNotHere;
+  return result != ecdsa::kNotHere ? result : g_builtin_ec_verify(ctx, sig, sig_len, digest, digest_len);
+}
+
 // libssl makes the peer's key share from "parameters" (ssl_generate_param_group), which the
 // X25519 method, having none, cannot generate: the key type is all there is to them.
 int x25519_paramgen(EVP_PKEY_CTX*, EVP_PKEY* pkey) { return EVP_PKEY_set_type(pkey, EVP_PKEY_X25519); }
@@ -198,6 +212,10 @@ bool make_methods() {
   EVP_PKEY_meth_copy(g_x25519_method, builtin_x25519);
   EVP_PKEY_meth_set_paramgen(g_x25519_method, nullptr, x25519_paramgen);
   EVP_PKEY_meth_copy(g_ec_method, builtin);
+  int (*verify_init)(EVP_PKEY_CTX*) = nullptr;
+  EVP_PKEY_meth_get_verify(builtin, &verify_init, &g_builtin_ec_verify);
+  if (g_builtin_ec_verify == nullptr) return false;
+  EVP_PKEY_meth_set_verify(g_ec_method, verify_init, ec_verify);
   EVP_PKEY_asn1_copy(g_ec_asn1_method, builtin_asn1);
   EVP_PKEY_asn1_set_public(g_ec_asn1_method, pub_decode, pub_encode, pub_cmp, pub_print, pkey_size, pkey_bits);
   return true;
