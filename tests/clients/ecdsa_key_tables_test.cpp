@@ -88,17 +88,27 @@ int openssl_verify(EC_KEY* key, const Bytes& digest, const Bytes& sig) {
   return ECDSA_verify(0, digest.data(), static_cast<int>(digest.size()), sig.data(), static_cast<int>(sig.size()), key);
 }
 
+// A new key's good signature over a digest of `text`, checked with `tables`.
+struct Signed {
+  EcKeyPtr key;
+  Bytes digest;
+  Bytes sig;
+  explicit Signed(const std::string& text, int nid = NID_X9_62_prime256v1)
+      : key(new_key(nid)), digest(digest_of(text, 32)), sig(sign(key.get(), digest)) {}
+  int check(KeyTables& tables) const {
+    return tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get());
+  }
+};
+
 TEST(EcdsaKeyTables, AKeyIsLeftToOpenSslUntilItsTableIsBuilt) {
   KeyTables tables(3, 8);
-  EcKeyPtr key = new_key(NID_X9_62_prime256v1);
-  Bytes digest = digest_of("hello", 32);
-  Bytes sig = sign(key.get(), digest);
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), kNotHere);
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), kNotHere);
+  Signed s("hello");
+  EXPECT_EQ(s.check(tables), kNotHere);
+  EXPECT_EQ(s.check(tables), kNotHere);
   EXPECT_EQ(tables.tables(), 0u);
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), 1);
+  EXPECT_EQ(s.check(tables), 1);
   EXPECT_EQ(tables.tables(), 1u);
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), 1);
+  EXPECT_EQ(s.check(tables), 1);
   EXPECT_EQ(tables.verified_with_table(), 2u);
 }
 
@@ -159,45 +169,32 @@ TEST(EcdsaKeyTables, EveryAnswerIsOpenSsls) {
 
 TEST(EcdsaKeyTables, ARunTooShortToRepayATableBuildsNone) {
   KeyTables tables(0, 8);
-  EcKeyPtr key = new_key(NID_X9_62_prime256v1);
-  Bytes digest = digest_of("short", 32);
-  Bytes sig = sign(key.get(), digest);
+  Signed s("short");
   tables.expect_verifications(999);
-  for (int i = 0; i < 100; ++i)
-    ASSERT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), kNotHere);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(s.check(tables), kNotHere);
   EXPECT_EQ(tables.tables(), 0u);
   tables.expect_verifications(1000);  // counted from here: the 64th builds the table
-  for (int i = 1; i < 64; ++i)
-    ASSERT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), kNotHere) << i;
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), 1);
+  for (int i = 1; i < 64; ++i) ASSERT_EQ(s.check(tables), kNotHere) << i;
+  EXPECT_EQ(s.check(tables), 1);
   EXPECT_EQ(tables.tables(), 1u);
 }
 
 TEST(EcdsaKeyTables, OnlyP256KeysAndOnlyAsManyKeysAsTheBound) {
   KeyTables tables(1, 2);
-  Bytes digest = digest_of("bound", 32);
-  EcKeyPtr p384 = new_key(NID_secp384r1);
-  Bytes sig384 = sign(p384.get(), digest);
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig384.data(), sig384.size(), p384.get()), kNotHere);
-  for (int k = 0; k < 3; ++k) {
-    EcKeyPtr key = new_key(NID_X9_62_prime256v1);
-    Bytes sig = sign(key.get(), digest);
-    EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), k < 2 ? 1 : kNotHere);
-  }
+  EXPECT_EQ(Signed("bound", NID_secp384r1).check(tables), kNotHere);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(Signed("bound").check(tables), k < 2 ? 1 : kNotHere) << k;
   EXPECT_EQ(tables.tables(), 2u);
 }
 
 TEST(EcdsaKeyTables, ThreadsShareOneTable) {
   KeyTables tables(10, 8);
-  EcKeyPtr key = new_key(NID_X9_62_prime256v1);
-  Bytes digest = digest_of("threads", 32);
-  Bytes sig = sign(key.get(), digest);
+  Signed s("threads");
   std::atomic<int> wrong = 0;
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t)
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
-        int r = tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get());
+        int r = s.check(tables);
         if (r != 1 && r != kNotHere) ++wrong;
       }
     });
@@ -205,7 +202,7 @@ TEST(EcdsaKeyTables, ThreadsShareOneTable) {
   EXPECT_EQ(wrong.load(), 0);  // while one thread builds the table, the other goes on without it
   EXPECT_EQ(tables.tables(), 1u);
   const std::size_t with_table = tables.verified_with_table();
-  EXPECT_EQ(tables.verify(digest.data(), digest.size(), sig.data(), sig.size(), key.get()), 1);
+  EXPECT_EQ(s.check(tables), 1);
   EXPECT_EQ(tables.verified_with_table(), with_table + 1);
 }
 
