@@ -11,27 +11,14 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <utility>
 
 namespace slowfast::ecdsa {
 
 namespace {
 
-struct BnCtx {
-  BN_CTX* ctx = BN_CTX_new();
-  BnCtx() {
-    if (ctx) BN_CTX_start(ctx);
-  }
-  ~BnCtx() {
-    if (ctx) BN_CTX_end(ctx);
-    BN_CTX_free(ctx);
-  }
-};
-
-struct EcPoint {
-  EC_POINT* p;
-  explicit EcPoint(const EC_GROUP* group) : p(EC_POINT_new(group)) {}
-  ~EcPoint() { EC_POINT_free(p); }
-};
+using BnCtxPtr = std::unique_ptr<BN_CTX, OpenSslDeleter<BN_CTX_free>>;
+using EcPointPtr = std::unique_ptr<EC_POINT, OpenSslDeleter<EC_POINT_free>>;
 
 // ossl_ecdsa_simple_verify_sig, with Q's multiple taken from `q_group` (the curve with Q as
 // its generator, precomputed): 1 holds, 0 does not, -1 an error (as OpenSSL's, a sum at
@@ -44,13 +31,14 @@ int verify_sig(const EC_GROUP* group, const EC_GROUP* q_group, const unsigned ch
   if (BN_is_zero(r) || BN_is_negative(r) || BN_ucmp(r, order) >= 0 || BN_is_zero(s) || BN_is_negative(s) ||
       BN_ucmp(s, order) >= 0)
     return 0;
-  BnCtx bn;
-  if (bn.ctx == nullptr) return -1;
-  BIGNUM* w = BN_CTX_get(bn.ctx);
-  BIGNUM* m = BN_CTX_get(bn.ctx);
-  BIGNUM* u1 = BN_CTX_get(bn.ctx);
-  BIGNUM* u2 = BN_CTX_get(bn.ctx);
-  BIGNUM* x = BN_CTX_get(bn.ctx);
+  BnCtxPtr bn(BN_CTX_new());
+  if (bn == nullptr) return -1;
+  BN_CTX_start(bn.get());  // its numbers go with it: BN_CTX_free needs no BN_CTX_end
+  BIGNUM* w = BN_CTX_get(bn.get());
+  BIGNUM* m = BN_CTX_get(bn.get());
+  BIGNUM* u1 = BN_CTX_get(bn.get());
+  BIGNUM* u2 = BN_CTX_get(bn.get());
+  BIGNUM* x = BN_CTX_get(bn.get());
   if (x == nullptr) return -1;
   // The digest's leftmost bits, as many as the order has.
   const int bits = BN_num_bits(order);
@@ -59,16 +47,16 @@ int verify_sig(const EC_GROUP* group, const EC_GROUP* q_group, const unsigned ch
   if (BN_bin2bn(digest, static_cast<int>(digest_len), m) == nullptr) return -1;
   if (longer && 8 * digest_len > static_cast<std::size_t>(bits) && BN_rshift(m, m, 8 - (bits & 7)) != 1) return -1;
   // w = s^-1, u1 = m w, u2 = r w (mod n)
-  if (BN_mod_inverse(w, s, order, bn.ctx) == nullptr || BN_mod_mul(u1, m, w, order, bn.ctx) != 1 ||
-      BN_mod_mul(u2, r, w, order, bn.ctx) != 1)
+  if (BN_mod_inverse(w, s, order, bn.get()) == nullptr || BN_mod_mul(u1, m, w, order, bn.get()) != 1 ||
+      BN_mod_mul(u2, r, w, order, bn.get()) != 1)
     return -1;
-  EcPoint sum(group);
-  EcPoint q_part(q_group);
-  if (sum.p == nullptr || q_part.p == nullptr || EC_POINT_mul(group, sum.p, u1, nullptr, nullptr, bn.ctx) != 1 ||
-      EC_POINT_mul(q_group, q_part.p, u2, nullptr, nullptr, bn.ctx) != 1 ||
-      EC_POINT_add(group, sum.p, sum.p, q_part.p, bn.ctx) != 1 ||
-      EC_POINT_get_affine_coordinates(group, sum.p, x, nullptr, bn.ctx) != 1 ||
-      BN_nnmod(x, x, order, bn.ctx) != 1)
+  EcPointPtr sum(EC_POINT_new(group));
+  EcPointPtr q_part(EC_POINT_new(q_group));
+  if (sum == nullptr || q_part == nullptr || EC_POINT_mul(group, sum.get(), u1, nullptr, nullptr, bn.get()) != 1 ||
+      EC_POINT_mul(q_group, q_part.get(), u2, nullptr, nullptr, bn.get()) != 1 ||
+      EC_POINT_add(group, sum.get(), sum.get(), q_part.get(), bn.get()) != 1 ||
+      EC_POINT_get_affine_coordinates(group, sum.get(), x, nullptr, bn.get()) != 1 ||
+      BN_nnmod(x, x, order, bn.get()) != 1)
     return -1;
   return BN_ucmp(x, r) == 0 ? 1 : 0;
 }
@@ -80,7 +68,7 @@ int KeyTables::verify(const unsigned char* digest, std::size_t digest_len, const
   const EC_GROUP* group = EC_KEY_get0_group(key);
   const EC_POINT* q = EC_KEY_get0_public_key(key);
   if (group == nullptr || q == nullptr || EC_GROUP_get_curve_name(group) != NID_X9_62_prime256v1) return kNotHere;
-  Table table = table_for(group, q);
+  const EC_GROUP* table = table_for(group, q);
   if (table == nullptr) return kNotHere;
   // ECDSA_verify: one DER signature, with nothing after it, that re-encodes to its bytes.
   if (sig_len > INT_MAX || digest_len > INT_MAX) return -1;
@@ -91,18 +79,17 @@ int KeyTables::verify(const unsigned char* digest, std::size_t digest_len, const
   const int der_len = i2d_ECDSA_SIG(parsed, &der);
   const bool canonical = der_len == static_cast<int>(sig_len) && std::memcmp(der, sig, sig_len) == 0;
   OPENSSL_free(der);
-  const int result = canonical ? verify_sig(group, table.get(), digest, digest_len, parsed) : -1;
+  const int result = canonical ? verify_sig(group, table, digest, digest_len, parsed) : -1;
   ECDSA_SIG_free(parsed);
   if (result >= 0) ++verified_with_table_;
   return result;
 }
 
-KeyTables::Table KeyTables::table_for(const EC_GROUP* group, const EC_POINT* q) {
+const EC_GROUP* KeyTables::table_for(const EC_GROUP* group, const EC_POINT* q) {
   const int limit = uses_before_table_.load(std::memory_order_relaxed);
   if (limit == 0) return nullptr;  // tables off: no key is even counted
-  Encoded point(EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, nullptr, 0, nullptr), 0);
-  if (point.empty() ||
-      EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, point.data(), point.size(), nullptr) != point.size())
+  Encoded point;
+  if (EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, point.data(), point.size(), nullptr) != point.size())
     return nullptr;
   {
     std::lock_guard lock(mutex_);
@@ -111,16 +98,17 @@ KeyTables::Table KeyTables::table_for(const EC_GROUP* group, const EC_POINT* q) 
       if (keys_.size() >= max_keys_) return nullptr;  // a bound, not an eviction policy: a run has one server
       key = keys_.insert(keys_.end(), Key{point, 0, false, nullptr});
     }
-    if (key->table != nullptr) return key->table;
+    if (key->table != nullptr) return key->table.get();
     if (key->building || ++key->uses < limit) return nullptr;
     key->building = true;
   }
   // This use reached the limit: this thread builds, the others go on without the table.
   Table table = build(group, q);
+  const EC_GROUP* built = table.get();
   std::lock_guard lock(mutex_);
   for (Key& k : keys_)
-    if (k.point == point) k.table = table;
-  return table;
+    if (k.point == point) k.table = std::move(table);
+  return built;
 }
 
 KeyTables::Table KeyTables::build(const EC_GROUP* group, const EC_POINT* q) {
@@ -130,7 +118,7 @@ KeyTables::Table KeyTables::build(const EC_GROUP* group, const EC_POINT* q) {
       EC_GROUP_set_generator(copy, q, EC_GROUP_get0_order(group), EC_GROUP_get0_cofactor(group)) == 1 &&
       EC_GROUP_precompute_mult(copy, nullptr) == 1) {
     ERR_clear_last_mark();
-    return Table(copy, GroupFree{});
+    return Table(copy);
   }
   EC_GROUP_free(copy);
   ERR_pop_to_mark();  // no table: the key keeps OpenSSL's verification, which reports its own errors

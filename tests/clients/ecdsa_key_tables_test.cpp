@@ -37,10 +37,7 @@ using ecdsa::kNotHere;
 using Bytes = std::vector<unsigned char>;
 using BignumPtr = std::unique_ptr<BIGNUM, OpenSslDeleter<BN_free>>;
 
-struct EcKeyFree {
-  void operator()(EC_KEY* key) const { EC_KEY_free(key); }
-};
-using EcKeyPtr = std::unique_ptr<EC_KEY, EcKeyFree>;
+using EcKeyPtr = std::unique_ptr<EC_KEY, OpenSslDeleter<EC_KEY_free>>;
 
 EcKeyPtr new_key(int nid) {
   EcKeyPtr key(EC_KEY_new_by_curve_name(nid));

@@ -21,11 +21,14 @@
 #pragma once
 #include <openssl/ec.h>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "slowfast/openssl_ptr.h"
 
 namespace slowfast::ecdsa {
 
@@ -56,11 +59,10 @@ class KeyTables {
   std::size_t verified_with_table();
 
  private:
-  using Encoded = std::vector<unsigned char>;  // a public key's uncompressed point
-  struct GroupFree {
-    void operator()(EC_GROUP* group) const { EC_GROUP_free(group); }
-  };
-  using Table = std::shared_ptr<const EC_GROUP>;  // the curve, with Q as its generator
+  using Encoded = std::array<unsigned char, 65>;  // a P-256 public key's uncompressed point
+  // The curve, with Q as its generator and its multiples precomputed. Kept until the
+  // tables go (no key is ever removed), so verify() uses it without holding the lock.
+  using Table = std::unique_ptr<EC_GROUP, OpenSslDeleter<EC_GROUP_free>>;
   struct Key {
     Encoded point;
     int uses = 0;
@@ -70,7 +72,7 @@ class KeyTables {
 
   // The key's table, or null after counting this use (and building it on the use that
   // reaches the limit).
-  Table table_for(const EC_GROUP* group, const EC_POINT* q);
+  const EC_GROUP* table_for(const EC_GROUP* group, const EC_POINT* q);
   static Table build(const EC_GROUP* group, const EC_POINT* q);
 
   std::atomic<int> uses_before_table_;
