@@ -80,9 +80,9 @@ command_of() {
   esac
 }
 
-# median/min/max of a column of numbers.
+# median/min/max of a column of numbers, printed with $1 decimals (default 2).
 stats() {
-  sort -g | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f %.2f %.2f\n", m, v[1], v[NR]}'
+  sort -g | awk -v d="${1:-2}" '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; f="%." d "f"; printf f " " f " " f "\n", m, v[1], v[NR]}'
 }
 
 COLUMNS_RUN=("slowfast slowfast" "slowfast-insecure slowfast" "slowfast-loops slowfast" "hey slowfast"
@@ -90,6 +90,7 @@ COLUMNS_RUN=("slowfast slowfast" "slowfast-insecure slowfast" "slowfast-loops sl
 port_of() { [[ $1 == nginx ]] && echo "$ng_port" || echo "$sf_port"; }
 
 {
+  : >"$work/medians"  # "N client server wall cpu" of each complete row, for client_goal.awk
   echo "## N concurrent GET /delay/$DELAY over HTTPS, one new TLS connection each: the clients side by side"
   echo
   echo "Median of $REPEAT runs (min-max) of each client process's wall time, start to exit; then its CPU"
@@ -107,11 +108,12 @@ port_of() { [[ $1 == nginx ]] && echo "$ng_port" || echo "$sf_port"; }
         echo "client_scale: N=$n $client -> $server: $(tail -1 "$work/runs")" >&2
       done
       read -r wall wmin wmax < <(awk '{print $1}' "$work/runs" | stats)
-      read -r cpu _ _ < <(awk -v n="$n" '{print $2 * 1000 / n}' "$work/runs" | stats)
+      read -r cpu _ _ < <(awk -v n="$n" '{print $2 * 1000 / n}' "$work/runs" | stats 3)
       read -r rss _ _ < <(awk '{print $3 / 1024}' "$work/runs" | stats)
       answered=$(awk -v n="$n" '$4 == n {ok++} END{printf "%d/%d runs all %d", ok, NR, n}' "$work/runs")
       printf '| %s | %s -> %s | %s (%s-%s) | %.3f | %.0f | %s |\n' "$n" "$client" "$server" "$wall" "$wmin" "$wmax" \
         "$cpu" "$rss" "$answered"
+      [[ $answered == "$REPEAT/$REPEAT "* ]] && echo "$n $client $server $wall $cpu" >>"$work/medians"
     done
   done
   echo
@@ -123,6 +125,9 @@ port_of() { [[ $1 == nginx ]] && echo "$ng_port" || echo "$sf_port"; }
        "hey $(dpkg-query -W -f='${Version}' hey)."
   echo "Clients and servers share the same cores; each run waits until its N and the client-side TIME_WAIT sockets"
   echo "of earlier runs fit in 15,000 ports."
+  echo
+  awk -v delay="$DELAY" -f "$root/bench/client_goal.awk" "$work/medians"
+  echo
   echo "Made by \`bench/client_scale.sh --sizes \"$SIZES\" --repeat $REPEAT --delay $DELAY\` at commit" \
        "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d)."
 } | tee ${OUT:+"$OUT"}
