@@ -13,6 +13,10 @@
 // own table (slowfast/ecdsa_key_tables.h), as a client of 1,000 or more requests checks the
 // server's CertificateVerify from its 64th connection on (the handshakes above are such a
 // client's: the table is built in one of their first iterations).
+// BM_X25519KeyShare: the client's two key-share steps as libssl 3.0 makes them (a context
+// from the group's name, keygen; a context from the key, derive against the peer's share),
+// through the EC key engine the client installs (slowfast/ec_key_engine.h). With the
+// signature check above, the cryptography a full handshake cannot skip.
 // End-to-end client scale runs, beside hey and h2load, are in bench/client_scale.sh.
 #define OPENSSL_SUPPRESS_DEPRECATED  // EC_KEY and ECDSA_verify: the reference for BM_EcdsaVerify
 #include <openssl/core_names.h>
@@ -28,6 +32,7 @@
 
 #include "core/tls_client_context.h"
 #include "memory_bio_pump.h"
+#include "slowfast/ec_key_engine.h"
 #include "slowfast/ecdsa_key_tables.h"
 #include "slowfast/lab_certs.h"
 #include "slowfast/tls13_kdf_provider.h"
@@ -136,6 +141,50 @@ void BM_EcdsaVerify(benchmark::State& state, bool table) {
 }
 BENCHMARK_CAPTURE(BM_EcdsaVerify, openssl, false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_EcdsaVerify, key_table, true)->Unit(benchmark::kMicrosecond);
+
+EVP_PKEY* x25519_keygen() {
+  EVP_PKEY* key = nullptr;
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr);
+  if (ctx == nullptr || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &key) != 1) key = nullptr;
+  EVP_PKEY_CTX_free(ctx);
+  return key;
+}
+
+bool x25519_derive(EVP_PKEY* ours, EVP_PKEY* theirs) {
+  unsigned char secret[32];
+  std::size_t len = sizeof secret;
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, ours, nullptr);
+  bool ok = ctx != nullptr && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, theirs) == 1 &&
+            EVP_PKEY_derive(ctx, secret, &len) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  benchmark::DoNotOptimize(secret);
+  return ok;
+}
+
+void BM_X25519KeyShare(benchmark::State& state, bool derive) {
+  use_ec_key_engine();
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> ours(x25519_keygen(), EVP_PKEY_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> theirs(x25519_keygen(), EVP_PKEY_free);
+  if (!ours || !theirs) {
+    state.SkipWithError("X25519 key generation failed");
+    return;
+  }
+  for (auto _ : state) {
+    bool ok;
+    if (derive) {
+      ok = x25519_derive(ours.get(), theirs.get());
+    } else {
+      ours.reset(x25519_keygen());  // and frees the last one, as a connection's end does
+      ok = ours != nullptr;
+    }
+    if (!ok) {
+      state.SkipWithError(derive ? "X25519 derive failed" : "X25519 key generation failed");
+      break;
+    }
+  }
+}
+BENCHMARK_CAPTURE(BM_X25519KeyShare, keygen, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_X25519KeyShare, derive, true)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
