@@ -18,15 +18,16 @@ expect() {
   fi
 }
 
-# make scale at fda95d0, N = 1,000: hey is the better peer; 0.2 x 1.35 s / 1,000 is
-# 0.270 ms, so 0.46 - 0.27 = 0.190 ms is the CPU that would give 0.9.
+# make scale at fda95d0, N = 1,000: hey is the better peer; 0.9 x 1.35 s is 1.215 s, so
+# slowfast's 1.29 s is 0.075 s too long: 2 x 0.075 s / 1,000 = 0.150 ms less CPU per
+# request, 0.33 - 0.15 = 0.180 ms, would give 0.9.
 expect "not met at 1,000" \
-  "| 1000 | hey: 1.35, 0.460 | 1.29, 0.330 | 0.96 (not met) | yes (1.36 s) | 0.06, 0.07 | 0.190 |" \
+  "| 1000 | hey: 1.35, 0.460 | 1.29, 0.330 | 0.96 (not met) | yes (1.36 s) | 0.06, 0.07 | 0.180 |" \
   "1000 slowfast slowfast 1.29 0.350" "1000 slowfast-loops slowfast 1.29 0.330" \
   "1000 hey slowfast 1.35 0.460" "1000 h2load slowfast 1.39 0.480" "1000 hey nginx 1.36 0.440"
 
 expect "met, the better peer is h2load" \
-  "| 5000 | h2load: 2.70, 0.520 | 2.34, 0.330 | 0.87 (met) | no (2.30 s) | 0.36, 0.47 | 0.412 |" \
+  "| 5000 | h2load: 2.70, 0.520 | 2.34, 0.330 | 0.87 (met) | no (2.30 s) | 0.36, 0.47 | 0.366 |" \
   "5000 slowfast-loops slowfast 2.34 0.330" "5000 hey slowfast 2.82 0.500" \
   "5000 h2load slowfast 2.70 0.520" "5000 hey nginx 2.30 0.480"
 
