@@ -11,7 +11,9 @@
 # 200: otherwise its cell says how many did. Client and server share the machine's
 # cores. slowfast verifies the server's certificate against the lab CA (hey and h2load
 # verify nothing), so it also runs with --insecure for an equal comparison, and with
-# --loops auto (one loop per core). Needs `scripts/setup --bench` (hey, h2load, nginx).
+# --loops auto (one loop per core). The table ends with the goal's verdicts, from the
+# complete rows (bench/client_goal.awk, docs/scale.md). Needs `scripts/setup --bench`
+# (hey, h2load, nginx).
 set -euo pipefail
 
 SIZES="1000 5000 10000" REPEAT=3 DELAY=1 OUT=""
@@ -21,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) REPEAT=$2; shift 2 ;;
     --delay) DELAY=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "client_scale.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
