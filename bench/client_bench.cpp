@@ -35,6 +35,7 @@
 #include "slowfast/ec_key_engine.h"
 #include "slowfast/ecdsa_key_tables.h"
 #include "slowfast/lab_certs.h"
+#include "slowfast/openssl_ptr.h"
 #include "slowfast/tls13_kdf_provider.h"
 #include "tls_server.h"
 
@@ -142,12 +143,12 @@ void BM_EcdsaVerify(benchmark::State& state, bool table) {
 BENCHMARK_CAPTURE(BM_EcdsaVerify, openssl, false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_EcdsaVerify, key_table, true)->Unit(benchmark::kMicrosecond);
 
-EVP_PKEY* x25519_keygen() {
+EvpPkeyPtr x25519_keygen() {
   EVP_PKEY* key = nullptr;
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr);
   if (ctx == nullptr || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &key) != 1) key = nullptr;
   EVP_PKEY_CTX_free(ctx);
-  return key;
+  return EvpPkeyPtr(key);
 }
 
 bool x25519_derive(EVP_PKEY* ours, EVP_PKEY* theirs) {
@@ -163,8 +164,8 @@ bool x25519_derive(EVP_PKEY* ours, EVP_PKEY* theirs) {
 
 void BM_X25519KeyShare(benchmark::State& state, bool derive) {
   use_ec_key_engine();
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> ours(x25519_keygen(), EVP_PKEY_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> theirs(x25519_keygen(), EVP_PKEY_free);
+  EvpPkeyPtr ours = x25519_keygen();
+  EvpPkeyPtr theirs = x25519_keygen();
   if (!ours || !theirs) {
     state.SkipWithError("X25519 key generation failed");
     return;
@@ -174,7 +175,7 @@ void BM_X25519KeyShare(benchmark::State& state, bool derive) {
     if (derive) {
       ok = x25519_derive(ours.get(), theirs.get());
     } else {
-      ours.reset(x25519_keygen());  // and frees the last one, as a connection's end does
+      ours = x25519_keygen();  // and frees the last one, as a connection's end does
       ok = ours != nullptr;
     }
     if (!ok) {
